@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "porter",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PorterCore", targets: ["PorterCore"]),
+        .executable(name: "porter", targets: ["porter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.3.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenSSL",
+            path: "Modules/COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "PorterCore",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        .executableTarget(
+            name: "porter",
+            dependencies: [
+                "PorterCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "PorterTestSupport",
+            dependencies: ["PorterCore", "COpenSSL"],
+            path: "Tests/PorterTestSupport"
+        ),
+        .testTarget(name: "HTTP1Tests", dependencies: ["PorterCore"]),
+        .testTarget(name: "TransportTests", dependencies: ["PorterCore", "PorterTestSupport"]),
+        .testTarget(name: "ClientTests", dependencies: ["PorterCore", "PorterTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["PorterTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

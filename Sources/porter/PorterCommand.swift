@@ -1,0 +1,8 @@
+import ArgumentParser
+import PorterCore
+
+@main
+struct PorterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "porter")
+    func run() async throws {}
+}

@@ -1,0 +1,1 @@
+// Shared helpers for Porter's tests: loopback servers, throwaway certificates.
