@@ -34,6 +34,18 @@ public struct HeaderFields: Sendable, Hashable, RandomAccessCollection {
         fields.append(HeaderField(name: name, value: value))
     }
 
+    /// Appends a continuation to the last field's value after one space, unfolding an
+    /// obs-fold line (RFC 9112 §5.2). Does nothing when the list is empty or `continuation` is.
+    mutating func unfoldLastValue(appending continuation: String) {
+        guard !fields.isEmpty, !continuation.isEmpty else { return }
+        let last = fields.count - 1
+        if fields[last].value.isEmpty {
+            fields[last].value = continuation
+        } else {
+            fields[last].value += " " + continuation
+        }
+    }
+
     /// Removes every field with this name (case-insensitive).
     public mutating func removeAll(named name: String) {
         fields.removeAll { Self.namesEqual($0.name, name) }
