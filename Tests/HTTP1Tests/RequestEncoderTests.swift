@@ -89,4 +89,17 @@ struct RequestEncoderTests {
         #expect(!error.reason.contains("\r") && !error.reason.contains("\n"), "the reason stays on one line")
         #expect(buffer == before)
     }
+
+    @Test func encodedRequestRoundTripsThroughTheWireFormat() throws {
+        // What the encoder writes parses back as the same lines: the field lines of a request
+        // share the response's field syntax, so reuse the parser on a response built from them.
+        let request = head(method: "POST", target: "/upload", [("Content-Length", "3"), ("X-A", "b")])
+        var buffer: [UInt8] = []
+        try RequestEncoder.encode(request, into: &buffer)
+        let fieldLines = buffer.drop { $0 != 0x0A }.dropFirst()
+        let response = Array("HTTP/1.1 200 OK\r\n".utf8) + fieldLines + Array("abc".utf8)
+        let outcome = ParserHarness.parseAllWays(response)
+        #expect(outcome.heads.first?.fields == request.fields)
+        #expect(outcome.bodyStrings == ["abc"])
+    }
 }
