@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Async functions run on their caller's executor unless they ask otherwise
+/// (SE-0461): a request's I/O stays on the task that asked for it, with no hop.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
 let package = Package(
     name: "porter",
     platforms: [.macOS(.v15)],
@@ -19,19 +25,24 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(name: "CLinuxIO", path: "Modules/CLinuxIO"),
         .target(
             name: "PorterCore",
             dependencies: [
                 "COpenSSL",
+                "CLinuxIO",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-            ]
+            ],
+            swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "porter",
             dependencies: [
                 "PorterCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
         ),
         .target(
             name: "PorterTestSupport",

@@ -63,4 +63,7 @@ static inline X509 *COpenSSL_SSL_get1_peer_certificate(const SSL *ssl) { return 
 // SSL_get_peer_tmp_key / SSL_get_negotiated_group are macros over SSL_ctrl.
 static inline int COpenSSL_SSL_get_negotiated_group(SSL *ssl) { return (int)SSL_get_negotiated_group(ssl); }
 
+// XN_FLAG_RFC2253 is a composite of casts Swift does not import.
+static inline unsigned long COpenSSL_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
+
 #endif

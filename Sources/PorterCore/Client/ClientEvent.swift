@@ -1,0 +1,30 @@
+/// Something that happened during a request, reported to ``RequestOptions/eventHandler``
+/// as it happens: what a verbose command line shows, and what timing is built on.
+///
+/// Events are delivered on the task that runs the request, in order.
+public enum ClientEvent: Sendable {
+    /// The host resolved to these addresses.
+    case resolved(host: String, addresses: [SocketAddress])
+    /// Connecting to the host, trying these addresses in turn.
+    case connecting(host: String, addresses: [SocketAddress])
+    /// A TCP connection is established.
+    case connected(host: String, address: SocketAddress, connectionID: Int)
+    /// The TLS handshake completed.
+    case tlsEstablished(host: String, session: TLSSessionInfo)
+    /// An idle connection from the pool is being reused.
+    case reusingConnection(host: String, address: SocketAddress, connectionID: Int)
+    /// A reused connection turned out to be closed by the server; the request is sent again on a new one.
+    case retryingOnNewConnection(reason: String)
+    /// The request head was sent, exactly these bytes.
+    case requestHeadSent([UInt8])
+    /// A request body of this many bytes was sent.
+    case requestBodySent(Int)
+    /// A response head arrived (interim, redirect or final).
+    case responseHead(ResponseHead)
+    /// A redirect is being followed to this URL.
+    case redirecting(to: HTTPURL, status: Int)
+    /// The connection was returned to the pool for reuse.
+    case connectionKept(connectionID: Int, host: String)
+    /// The connection was closed, and why.
+    case connectionClosed(connectionID: Int, reason: String)
+}

@@ -1,0 +1,140 @@
+/// One request and its response on one ``Connection``: the place where the
+/// sans-IO codec meets the transport.
+///
+/// Body bytes are handed to the consumer as slices of the connection's read
+/// buffer, valid only during the call. Used by one task.
+final class HTTP1Exchange {
+    let connection: Connection
+    /// Whether the connection came from the pool (a failure before any response byte may then be retried).
+    let isReusedConnection: Bool
+    private var parser: ResponseParser
+    private let totalDeadline: Deadline?
+    private let idleTimeout: Duration?
+    let events: ((ClientEvent) -> Void)?
+    private(set) var receivedAnyByte = false
+    private(set) var isComplete = false
+    private(set) var trailers = HeaderFields()
+    private(set) var bodyBytesDelivered: UInt64 = 0
+
+    init(connection: Connection, isReused: Bool, limits: ResponseParser.Limits, totalDeadline: Deadline?, idleTimeout: Duration?, events: ((ClientEvent) -> Void)?) {
+        self.connection = connection
+        isReusedConnection = isReused
+        parser = ResponseParser(limits: limits)
+        self.totalDeadline = totalDeadline
+        self.idleTimeout = idleTimeout
+        self.events = events
+    }
+
+    private var readDeadline: Deadline? {
+        Deadline.earliest(totalDeadline, idleTimeout.map { Deadline.after($0, limit: "the idle timeout (\($0))") })
+    }
+
+    /// The framing of the final response, known after ``readHead()``.
+    var framing: ResponseParser.Framing? { parser.framing }
+
+    /// Whether the connection may carry another request once the response is complete.
+    var leavesConnectionReusable: Bool { isComplete && parser.isReusable }
+
+    // MARK: - Sending
+
+    /// Sends the request head and, in the same write, the body.
+    func send(_ head: RequestHead, body: [UInt8]?) async throws(PorterError) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512 + (body?.count ?? 0))
+        try RequestEncoder.encode(head, into: &bytes)
+        let headCount = bytes.count
+        if let body { bytes += body }
+        parser.begin(requestMethod: head.method)
+        connection.requestCount += 1
+        try await connection.write(bytes, deadline: totalDeadline)
+        events?(.requestHeadSent(Array(bytes[..<headCount])))
+        if let body, !body.isEmpty { events?(.requestBodySent(body.count)) }
+    }
+
+    // MARK: - Receiving
+
+    /// Reads until the final response head, returning the interim (1xx) heads before it.
+    func readHead() async throws(PorterError) -> (interim: [ResponseHead], final: ResponseHead) {
+        var interim: [ResponseHead] = []
+        while true {
+            switch try nextEvent() {
+            case .head(let head):
+                events?(.responseHead(head))
+                if head.isInformational && head.status != 101 {
+                    interim.append(head)
+                } else {
+                    return (interim, head)
+                }
+            case .needMore:
+                try await receive()
+            case .body, .end:
+                preconditionFailure("the parser produced a body before the head")
+            }
+        }
+    }
+
+    /// Delivers the next piece of the body to `consume`. Returns false, without
+    /// calling it, once the body is complete.
+    func readBodyChunk(
+        isolation actor: isolated (any Actor)? = #isolation,
+        _ consume: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws(PorterError) -> Bool {
+        while !isComplete {
+            let input = connection.unconsumed
+            let (event, consumed) = try parser.parse(input)
+            switch event {
+            case .body(let range):
+                let slice = UnsafeRawBufferPointer(rebasing: input[range])
+                do {
+                    try consume(slice)
+                } catch let error as PorterError {
+                    throw error
+                } catch {
+                    throw PorterError(.writeFailed, "writing the body failed: \(error)")
+                }
+                bodyBytesDelivered += UInt64(range.count)
+                connection.consume(consumed)
+                return true
+            case .end(let trailers):
+                connection.consume(consumed)
+                self.trailers = trailers
+                isComplete = true
+            case .needMore:
+                connection.consume(consumed)
+                try await receive()
+            case .head:
+                preconditionFailure("the parser produced a head inside a body")
+            }
+        }
+        return false
+    }
+
+    /// Reads and discards the rest of the body.
+    func discardBody() async throws(PorterError) {
+        while try await readBodyChunk({ _ in }) {}
+    }
+
+    private func nextEvent() throws(PorterError) -> ResponseParser.Event {
+        let (event, consumed) = try parser.parse(connection.unconsumed)
+        connection.consume(consumed)
+        return event
+    }
+
+    /// Reads more bytes; at the end of the stream, lets the parser decide whether that completes the message.
+    private func receive() async throws(PorterError) {
+        let count = try await connection.fill(deadline: readDeadline)
+        if count > 0 {
+            receivedAnyByte = true
+            return
+        }
+        let event = try parser.finish()
+        if case .end(let trailers) = event {
+            if connection.endedWithoutNotice, parser.framing == .untilClose {
+                // Without close_notify, an attacker could have cut a close-delimited body short.
+                throw PorterError(.receiveFailed, "the TLS connection to \(connection.host) closed without close_notify during a body delimited by the connection's close: the response may be truncated")
+            }
+            self.trailers = trailers
+            isComplete = true
+        }
+    }
+}

@@ -1,0 +1,271 @@
+public import HTTPTypes
+import Synchronization
+
+/// An HTTP/1.1 client for `http` and `https` URLs.
+///
+/// Both schemes go through the same code: a ``Connection`` is a TCP socket or
+/// a TLS stream over one, and one HTTP/1.1 codec serves both. Sequential
+/// requests to the same origin reuse one keep-alive connection.
+///
+/// The client is `Sendable`: any number of tasks may use it at once, each
+/// request on a connection of its own. Waiting for the network suspends the
+/// task; it never blocks a thread of Swift's cooperative pool.
+public final class HTTPClient: Sendable {
+    /// Settings shared by every request of a client.
+    public struct Configuration: Sendable {
+        /// What is trusted and offered over TLS.
+        public var tls: TLSConfiguration
+        /// How many idle connections are kept per origin.
+        public var maximumIdleConnectionsPerOrigin: Int
+        /// Limits on the response head, chunk lines and field counts.
+        public var parserLimits: ResponseParser.Limits
+        /// The default `User-Agent` value.
+        public var userAgent: String
+
+        /// Creates a configuration with the safe TLS defaults, up to 8 idle connections per origin,
+        /// and `User-Agent: porter/VERSION`.
+        public init(
+            tls: TLSConfiguration = TLSConfiguration(),
+            maximumIdleConnectionsPerOrigin: Int = 8,
+            parserLimits: ResponseParser.Limits = ResponseParser.Limits(),
+            userAgent: String = "porter/\(porterVersion)"
+        ) {
+            self.tls = tls
+            self.maximumIdleConnectionsPerOrigin = maximumIdleConnectionsPerOrigin
+            self.parserLimits = parserLimits
+            self.userAgent = userAgent
+        }
+    }
+
+    /// The client's settings.
+    public let configuration: Configuration
+    private let pool: ConnectionPool
+    private let tlsContextCache = Mutex<TLSContext?>(nil)
+
+    /// Creates a client. It holds no resources until the first request.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        pool = ConnectionPool(maximumIdlePerOrigin: configuration.maximumIdleConnectionsPerOrigin)
+    }
+
+    deinit { pool.closeAll() }
+
+    /// Closes every idle connection. Requests under way are not affected.
+    public func closeIdleConnections() {
+        pool.closeAll()
+    }
+
+    // MARK: - Requests
+
+    /// Sends `request` (following redirects if `options` say so) and calls
+    /// `handler` with the final response, whose body the handler reads.
+    ///
+    /// When the handler returns, a connection whose body was read to its end
+    /// goes back to the pool; otherwise it is closed. The response must not
+    /// escape the handler.
+    ///
+    /// - Parameters:
+    ///   - request: The method, URL parts (`scheme`, `authority`, `path`) and fields to send.
+    ///     A `Host` field in it replaces the one made from `authority`.
+    ///   - body: Bytes to send as the request body, with `Content-Length`.
+    ///   - options: Redirects, timeouts and fields for this request.
+    /// - Throws: ``PorterError`` for every failure, with a code per class.
+    public func execute<Result>(
+        _ request: HTTPRequest,
+        body: [UInt8]? = nil,
+        options: RequestOptions = RequestOptions(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ handler: (HTTPClientResponse) async throws -> Result
+    ) async throws -> Result {
+        let url = try HTTPURL(
+            parsing: "\(request.scheme ?? "http")://\(request.authority ?? "")\(request.path ?? "/")",
+            removingDotSegments: options.removesDotSegments)
+        let totalDeadline = options.totalTimeout.map { Deadline.after($0, limit: "the total time limit (\($0))") }
+        let events = options.eventHandler
+
+        var current = PendingRequest(url: url, method: request.method.rawValue, fields: request.headerFields, body: body)
+        var precedingHeads: [ResponseHead] = []
+        var redirectCount = 0
+
+        while true {
+            let (exchange, interim, head) = try await send(current, options: options, totalDeadline: totalDeadline)
+            precedingHeads += interim
+
+            if options.followsRedirects, let next = try redirect(from: current, head: head) {
+                if let maximum = options.maximumRedirects, redirectCount >= maximum {
+                    exchange.connection.close()
+                    throw PorterError(.tooManyRedirects, "maximum (\(maximum)) redirects followed; the next was to \(next.url)")
+                }
+                try await finishBeforeRedirect(exchange)
+                precedingHeads.append(head)
+                redirectCount += 1
+                events?(.redirecting(to: next.url, status: head.status))
+                current = next
+                continue
+            }
+
+            let response = HTTPClientResponse(
+                head: head.httpResponse, wireHead: head, precedingHeads: precedingHeads, url: current.url,
+                redirectCount: redirectCount, remoteAddress: exchange.connection.remoteAddress,
+                tlsSession: exchange.connection.tlsSession, body: ResponseBody(exchange: exchange))
+            do {
+                let result = try await handler(response)
+                release(exchange)
+                return result
+            } catch {
+                exchange.connection.close()
+                events?(.connectionClosed(connectionID: exchange.connection.id, reason: "the transfer failed"))
+                throw error
+            }
+        }
+    }
+
+    /// Sends `request` and reads the whole body into memory (at most `limit` bytes).
+    public func data(
+        for request: HTTPRequest, body: [UInt8]? = nil, options: RequestOptions = RequestOptions(), limit: Int = 16 << 20,
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws -> (HTTPResponse, [UInt8]) {
+        try await execute(request, body: body, options: options) { response in
+            (response.head, try await response.body.collect(upTo: limit))
+        }
+    }
+
+    // MARK: - One hop
+
+    private struct PendingRequest {
+        var url: HTTPURL
+        var method: String
+        var fields: HTTPFields
+        var body: [UInt8]?
+    }
+
+    /// Sends one request on a pooled or new connection, retrying once on a new
+    /// connection when a reused one turns out to have been closed by the server.
+    private func send(_ request: PendingRequest, options: RequestOptions, totalDeadline: Deadline?) async throws(PorterError) -> (HTTP1Exchange, [ResponseHead], ResponseHead) {
+        let head = try makeHead(request, options: options)
+        var allowRetry = Self.isIdempotent(request.method)
+        while true {
+            let exchange = try await makeExchange(for: request.url, options: options, totalDeadline: totalDeadline)
+            do {
+                try await exchange.send(head, body: request.body)
+                let (interim, final) = try await exchange.readHead()
+                return (exchange, interim, final)
+            } catch {
+                exchange.connection.close()
+                let retryable: Set<PorterError.Code> = [.emptyReply, .sendFailed, .receiveFailed]
+                if allowRetry, exchange.isReusedConnection, !exchange.receivedAnyByte, retryable.contains(error.code) {
+                    allowRetry = false
+                    options.eventHandler?(.retryingOnNewConnection(reason: error.reason))
+                    continue
+                }
+                throw error
+            }
+        }
+    }
+
+    private func makeExchange(for url: HTTPURL, options: RequestOptions, totalDeadline: Deadline?) async throws(PorterError) -> HTTP1Exchange {
+        let events = options.eventHandler
+        if let connection = pool.checkOut(origin: url.origin) {
+            events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
+            return HTTP1Exchange(connection: connection, isReused: true, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
+        }
+        let connectDeadline = Deadline.earliest(
+            totalDeadline, options.connectTimeout.map { Deadline.after($0, limit: "the connect timeout (\($0))") })
+        let context = url.isSecure ? try tlsContext() : nil
+        let connection = try await Connection.open(
+            to: url, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
+        return HTTP1Exchange(connection: connection, isReused: false, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
+    }
+
+    private func tlsContext() throws(PorterError) -> TLSContext {
+        if let context = tlsContextCache.withLock({ $0 }) { return context }
+        let context = try TLSContext(configuration: configuration.tls)
+        tlsContextCache.withLock { $0 = context }
+        return context
+    }
+
+    /// Returns the connection to the pool when the response was read to its end and allows reuse.
+    private func release(_ exchange: HTTP1Exchange) {
+        let connection = exchange.connection
+        if exchange.leavesConnectionReusable && pool.checkIn(connection) {
+            exchange.events?(.connectionKept(connectionID: connection.id, host: connection.host))
+        } else {
+            connection.close()
+            exchange.events?(.connectionClosed(connectionID: connection.id, reason: exchange.isComplete ? "the server will not reuse it" : "the body was not read to its end"))
+        }
+    }
+
+    /// A redirect's own body is small, or not worth reading: read up to 64 KiB of it, else close.
+    private func finishBeforeRedirect(_ exchange: HTTP1Exchange) async throws(PorterError) {
+        if case .contentLength(let length) = exchange.framing, length > 64 * 1024 {
+            exchange.connection.close()
+            return
+        }
+        if exchange.framing == .untilClose {
+            exchange.connection.close()
+            return
+        }
+        do {
+            try await exchange.discardBody()
+            release(exchange)
+        } catch {
+            exchange.connection.close()
+        }
+    }
+
+    // MARK: - Request heads
+
+    private func makeHead(_ request: PendingRequest, options: RequestOptions) throws(PorterError) -> RequestHead {
+        var fields = HeaderFields()
+        let omitted = Set(options.omittedFields.map { $0.lowercased() })
+        func isSet(_ name: String) -> Bool {
+            request.fields.contains { $0.name.canonicalName == name } || omitted.contains(name)
+        }
+        if !isSet("host") { fields.append(name: "Host", value: request.url.authority) }
+        if !isSet("user-agent") { fields.append(name: "User-Agent", value: configuration.userAgent) }
+        if !isSet("accept") { fields.append(name: "Accept", value: "*/*") }
+        for field in request.fields {
+            fields.append(name: field.name.rawName, value: field.value)
+        }
+        if let body = request.body, !request.fields.contains(where: { $0.name == .contentLength }) {
+            fields.append(name: "Content-Length", value: String(body.count))
+        }
+        return RequestHead(method: request.method, target: request.url.target, version: options.version, fields: fields)
+    }
+
+    /// RFC 9110 §9.2.2.
+    private static func isIdempotent(_ method: String) -> Bool {
+        ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"].contains(method)
+    }
+
+    // MARK: - Redirects
+
+    /// The next request when `head` is a redirect to follow, or nil.
+    ///
+    /// RFC 9110 §15.4: 301 and 302 turn POST into GET (as every browser and
+    /// curl do), 303 turns anything but HEAD into GET, 307 and 308 keep the
+    /// method and body. Credentials and cookies are dropped when the origin changes.
+    private func redirect(from request: PendingRequest, head: ResponseHead) throws(PorterError) -> PendingRequest? {
+        guard [301, 302, 303, 307, 308].contains(head.status) else { return nil }
+        guard let location = head.fields["Location"] else { return nil }
+        var next = request
+        next.url = try request.url.resolving(location)
+        let becomesGet = (head.status == 301 || head.status == 302) ? request.method == "POST"
+            : head.status == 303 ? request.method != "HEAD" : false
+        if becomesGet {
+            next.method = "GET"
+            next.body = nil
+        }
+        if next.body == nil {
+            next.fields[.contentLength] = nil
+            next.fields[.contentType] = nil
+        }
+        if next.url.origin != request.url.origin {
+            next.fields[.authorization] = nil
+            next.fields[.cookie] = nil
+            next.fields[.proxyAuthorization] = nil
+            if let host = HTTPField.Name("Host") { next.fields[host] = nil }
+        }
+        return next
+    }
+}

@@ -1,0 +1,219 @@
+/// An `http` or `https` URL, split into what a request needs.
+///
+/// Parsing is strict where a mistake could reach the wire: control bytes,
+/// spaces and malformed hosts or ports are refused with the position of the
+/// problem. A URL without a scheme is taken as `http://`, as curl does.
+public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
+    /// `http` or `https`.
+    public var scheme: String
+    /// The host: a lower-cased name, an IPv4 literal, or an IPv6 literal without brackets.
+    public var host: String
+    /// The port given in the URL, if any.
+    public var explicitPort: Int?
+    /// The path and query in origin form (`/a/b?c`), never empty; the fragment is dropped.
+    public var target: String
+    /// `user:password` from the URL, if any. Never printed by Porter.
+    public var userInfo: String?
+
+    /// The port to connect to: the explicit one or the scheme's default.
+    public var port: Int { explicitPort ?? (isSecure ? 443 : 80) }
+    /// Whether the scheme is `https`.
+    public var isSecure: Bool { scheme == "https" }
+    /// Whether the host is an IPv6 literal.
+    public var isIPv6Literal: Bool { host.contains(":") }
+    /// The host as written in a URL or `Host` field: IPv6 in brackets.
+    public var bracketedHost: String { isIPv6Literal ? "[\(host)]" : host }
+    /// The `Host` field value: the host, and the port when it is not the scheme's default (RFC 9110 §7.2).
+    public var authority: String {
+        port == (isSecure ? 443 : 80) ? bracketedHost : "\(bracketedHost):\(port)"
+    }
+    /// The origin (scheme, host, port), which decides connection reuse and credential forwarding.
+    public var origin: String { "\(scheme)://\(bracketedHost):\(port)" }
+
+    /// The URL without user information, safe to print.
+    public var description: String { "\(scheme)://\(authority)\(target)" }
+
+    /// Parses an absolute URL, or `host/path` taken as `http://host/path`.
+    ///
+    /// - Throws: ``PorterError/Code/invalidURL`` naming the position of the
+    ///   problem, or ``PorterError/Code/unsupportedScheme``.
+    public init(parsing text: String, removingDotSegments: Bool = true) throws(PorterError) {
+        let bytes = Array(text.utf8)
+        if let bad = bytes.firstIndex(where: { $0 <= 0x20 || $0 == 0x7F }) {
+            let what = bytes[bad] == 0x20 ? "a space" : "a control character (0x\(String(bytes[bad], radix: 16)))"
+            throw PorterError(.invalidURL, "bad URL \"\(Self.printable(text))\": \(what) at position \(bad + 1)")
+        }
+        if bytes.isEmpty { throw PorterError(.invalidURL, "bad URL: it is empty") }
+        var rest = Substring(text)
+        var offset = 0
+        if let schemeEnd = Self.schemeSeparator(in: text) {
+            let scheme = text[..<schemeEnd.lowerBound]
+            guard let first = scheme.first, first.isASCII, first.isLetter,
+                  scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else {
+                throw PorterError(.invalidURL, "bad URL \"\(text)\": malformed scheme at position 1")
+            }
+            self.scheme = scheme.lowercased()
+            rest = text[schemeEnd.upperBound...]
+            offset = text.utf8.distance(from: text.startIndex, to: schemeEnd.upperBound)
+        } else {
+            self.scheme = "http"
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw PorterError(.unsupportedScheme, "protocol \"\(scheme)\" is not supported: Porter speaks http and https")
+        }
+
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        var remainder = rest[authorityEnd...]
+        if let at = authority.lastIndex(of: "@") {
+            userInfo = String(authority[..<at])
+            offset += authority.utf8.distance(from: authority.startIndex, to: at) + 1
+            authority = authority[authority.index(after: at)...]
+        }
+        let position = offset + 1
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else {
+                throw PorterError(.invalidURL, "bad URL \"\(text)\": IPv6 address without a closing ] at position \(position)")
+            }
+            var literal = String(authority[authority.index(after: authority.startIndex)..<close])
+            if let zone = literal.firstIndex(of: "%") { literal = String(literal[..<zone]) }
+            guard SocketAddress(numericHost: literal, port: 0)?.family == .ipv6 else {
+                throw PorterError(.invalidURL, "bad URL \"\(text)\": \"\(literal)\" is not an IPv6 address (position \(position + 1))")
+            }
+            host = literal.lowercased()
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") {
+                portText = after.dropFirst()
+            } else if !after.isEmpty {
+                throw PorterError(.invalidURL, "bad URL \"\(text)\": unexpected \"\(after)\" after the IPv6 address")
+            }
+        } else {
+            let colon = authority.firstIndex(of: ":")
+            let name = authority[..<(colon ?? authority.endIndex)]
+            if let colon { portText = authority[authority.index(after: colon)...] }
+            if let bad = name.utf8.firstIndex(where: { !Self.isHostByte($0) }) {
+                let index = name.utf8.distance(from: name.utf8.startIndex, to: bad)
+                throw PorterError(.invalidURL, "bad URL \"\(text)\": character not allowed in a host name at position \(position + index)")
+            }
+            host = name.lowercased()
+        }
+        if host.isEmpty { throw PorterError(.invalidURL, "bad URL \"\(text)\": no host name (position \(position))") }
+        if let portText {
+            guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+                  let port = Int(portText), (1...65535).contains(port) else {
+                throw PorterError(.invalidURL, "bad URL \"\(text)\": port \"\(portText)\" is not a number from 1 to 65535")
+            }
+            explicitPort = port
+        }
+        if let hash = remainder.firstIndex(of: "#") { remainder = remainder[..<hash] }
+        target = Self.normalizedTarget(remainder, removingDotSegments: removingDotSegments)
+    }
+
+    /// Resolves a reference (a redirect's `Location`) against this URL, as RFC 3986 §5.2 describes.
+    ///
+    /// Spaces and bytes outside ASCII are percent-encoded first, as browsers
+    /// and curl do; control characters are refused.
+    public func resolving(_ reference: String) throws(PorterError) -> HTTPURL {
+        let bytes = Array(reference.utf8)
+        if let bad = bytes.firstIndex(where: { $0 < 0x20 || $0 == 0x7F }) {
+            throw PorterError(.invalidRedirect, "redirect location contains a control character (0x\(String(bytes[bad], radix: 16))) at position \(bad + 1); not followed")
+        }
+        let encoded = Self.percentEncodingSpacesAndNonASCII(bytes)
+        if let colon = encoded.firstIndex(of: ":"),
+           !encoded[..<colon].contains(where: { "/?#".contains($0) }), !encoded[..<colon].isEmpty {
+            return try HTTPURL(parsing: encoded)
+        }
+        if encoded.hasPrefix("//") {
+            return try HTTPURL(parsing: "\(scheme):\(encoded)")
+        }
+        var result = self
+        result.userInfo = nil
+        var reference = Substring(encoded)
+        if let hash = reference.firstIndex(of: "#") { reference = reference[..<hash] }
+        if reference.isEmpty { return result }
+        if reference.hasPrefix("?") {
+            result.target = String(path) + reference
+        } else if reference.hasPrefix("/") {
+            result.target = Self.normalizedTarget(reference, removingDotSegments: true)
+        } else {
+            let base = path
+            let directory = base[...(base.lastIndex(of: "/") ?? base.startIndex)]
+            result.target = Self.normalizedTarget(directory + reference, removingDotSegments: true)
+        }
+        return result
+    }
+
+    /// The path part of ``target``, without the query.
+    public var path: Substring { target[..<(target.firstIndex(of: "?") ?? target.endIndex)] }
+
+    // MARK: - Helpers
+
+    private static func schemeSeparator(in text: String) -> Range<String.Index>? {
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "/" || text[index] == "?" || text[index] == "#" { return nil }
+            if text[index...].hasPrefix("://") {
+                return index..<text.index(index, offsetBy: 3)
+            }
+            index = text.index(after: index)
+        }
+        return nil
+    }
+
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"):
+            return true
+        default:
+            return byte >= 0x80
+        }
+    }
+
+    private static func normalizedTarget(_ pathAndQuery: Substring, removingDotSegments: Bool) -> String {
+        var path = pathAndQuery[..<(pathAndQuery.firstIndex(of: "?") ?? pathAndQuery.endIndex)]
+        let query = pathAndQuery[path.endIndex...]
+        if path.isEmpty { path = "/" }
+        let cleanPath = removingDotSegments ? removeDotSegments(String(path)) : String(path)
+        return (cleanPath.hasPrefix("/") ? cleanPath : "/" + cleanPath) + query
+    }
+
+    /// RFC 3986 §5.2.4.
+    static func removeDotSegments(_ path: String) -> String {
+        var output: [Substring] = []
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        for (index, segment) in segments.enumerated() {
+            let isLast = index == segments.count - 1
+            switch segment {
+            case ".":
+                if isLast { output.append("") }
+            case "..":
+                if output.count > 1 { output.removeLast() }
+                if isLast { output.append("") }
+            default:
+                output.append(segment)
+            }
+        }
+        let joined = output.joined(separator: "/")
+        return joined.hasPrefix("/") ? joined : "/" + joined
+    }
+
+    private static func percentEncodingSpacesAndNonASCII(_ bytes: [UInt8]) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if byte == 0x20 || byte >= 0x80 {
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+    }
+}

@@ -1,0 +1,65 @@
+/// The body of a response, read from the connection as the consumer asks for it.
+///
+/// Nothing buffers the whole body: ``forEachChunk(_:)`` hands out slices of
+/// the connection's read buffer without copying, and iterating with
+/// `for try await chunk in body` copies one piece at a time. Valid only
+/// inside the handler passed to ``HTTPClient/execute(_:body:options:isolation:_:)``,
+/// on that handler's task.
+public final class ResponseBody: AsyncSequence {
+    public typealias Element = [UInt8]
+    public typealias Failure = PorterError
+
+    let exchange: HTTP1Exchange
+
+    init(exchange: HTTP1Exchange) { self.exchange = exchange }
+
+    /// Calls `consume` with each piece of the body, in order, until it is complete.
+    ///
+    /// The buffer passed to `consume` is valid only during the call. An error
+    /// thrown by `consume` ends the transfer as ``PorterError/Code/writeFailed``
+    /// (or the ``PorterError`` itself, if it throws one).
+    public func forEachChunk(
+        isolation actor: isolated (any Actor)? = #isolation,
+        _ consume: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws(PorterError) {
+        while try await exchange.readBodyChunk(isolation: actor, consume) {}
+    }
+
+    /// Reads the whole body into memory, failing when it exceeds `limit` bytes.
+    public func collect(upTo limit: Int, isolation actor: isolated (any Actor)? = #isolation) async throws(PorterError) -> [UInt8] {
+        var result: [UInt8] = []
+        try await forEachChunk { bytes throws(PorterError) in
+            guard result.count + bytes.count <= limit else {
+                throw PorterError(.writeFailed, "the body is larger than the \(limit) bytes allowed")
+            }
+            result.append(contentsOf: bytes)
+        }
+        return result
+    }
+
+    /// Body bytes delivered so far.
+    public var bytesReceived: UInt64 { exchange.bodyBytesDelivered }
+
+    /// Whether the whole body has been read.
+    public var isComplete: Bool { exchange.isComplete }
+
+    /// Trailer fields of a chunked body, available once the body is complete.
+    public var trailers: HeaderFields { exchange.trailers }
+
+    /// An iterator that reads the next piece of the body on each call.
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let body: ResponseBody
+
+        public mutating func next() async throws(PorterError) -> [UInt8]? {
+            try await next(isolation: nil)
+        }
+
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(PorterError) -> [UInt8]? {
+            var chunk: [UInt8]?
+            let more = try await body.exchange.readBodyChunk(isolation: actor) { chunk = Array($0) }
+            return more ? chunk : nil
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(body: self) }
+}

@@ -1,0 +1,126 @@
+/// One connection to an origin: a plain TCP socket for `http`, or a TLS
+/// stream over one for `https`. Everything above this type is the same for
+/// port 80 and port 443.
+///
+/// A connection owns a read buffer that the HTTP codec parses in place, so
+/// body bytes are copied once, from the kernel (or OpenSSL) into this buffer.
+/// It is used by one task at a time; the client's pool hands it between tasks.
+final class Connection: @unchecked Sendable {
+    /// Where the connection goes: scheme, host and port.
+    let origin: String
+    /// The host name or IP literal used to connect and to verify the certificate.
+    let host: String
+    /// The address the socket is connected to.
+    let remoteAddress: SocketAddress
+    /// What the TLS handshake agreed on, or nil for plain HTTP.
+    let tlsSession: TLSSessionInfo?
+    /// A number unique within the process, for messages (`Connection #3`).
+    let id: Int
+    /// How many requests this connection has carried.
+    var requestCount = 0
+
+    private let transport: any Transport
+
+    /// The read buffer: bytes `[readStart, readEnd)` are received and not yet consumed.
+    private(set) var buffer: UnsafeMutableRawBufferPointer
+    private(set) var readStart = 0
+    private(set) var readEnd = 0
+
+    /// The read buffer's usual size: large enough that a fast transfer needs few system calls.
+    static let bufferSize = 128 * 1024
+    /// The most the buffer grows to while holding an incomplete head (the parser's head limit plus slack).
+    static let maximumBufferSize = 512 * 1024
+
+    private init(origin: String, host: String, transport: any Transport, remoteAddress: SocketAddress, tlsSession: TLSSessionInfo?, id: Int) {
+        self.origin = origin
+        self.host = host
+        self.transport = transport
+        self.remoteAddress = remoteAddress
+        self.tlsSession = tlsSession
+        self.id = id
+        buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
+    }
+
+    deinit {
+        transport.close()
+        buffer.deallocate()
+    }
+
+    // MARK: - Opening
+
+    /// Resolves `url`'s host, connects to each address in turn and, for `https`, runs the TLS handshake.
+    static func open(
+        to url: HTTPURL, tlsContext: TLSContext?, connectDeadline: Deadline?, id: Int,
+        events: ((ClientEvent) -> Void)?
+    ) async throws(PorterError) -> Connection {
+        let addresses = try await Resolver.resolve(host: url.host, port: url.port)
+        events?(.resolved(host: url.host, addresses: addresses))
+        events?(.connecting(host: url.host, addresses: addresses))
+        let socket = try await TCPSocket.connect(to: addresses, host: url.host, deadline: connectDeadline)
+        events?(.connected(host: url.host, address: socket.remoteAddress, connectionID: id))
+        guard url.isSecure else {
+            return Connection(origin: url.origin, host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id)
+        }
+        guard let tlsContext else { preconditionFailure("https without a TLS context") }
+        let stream = try await TLSStream.connect(over: socket, context: tlsContext, host: url.host, port: url.port, deadline: connectDeadline)
+        events?(.tlsEstablished(host: url.host, session: stream.session))
+        return Connection(origin: url.origin, host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id)
+    }
+
+    // MARK: - I/O
+
+    /// The unconsumed received bytes.
+    var unconsumed: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: buffer[readStart..<readEnd])
+    }
+
+    /// Marks `count` unconsumed bytes as consumed.
+    func consume(_ count: Int) {
+        readStart += count
+        if readStart == readEnd {
+            readStart = 0
+            readEnd = 0
+        }
+    }
+
+    /// Reads more bytes after the unconsumed ones. Returns how many arrived; 0 at the end of the stream.
+    func fill(deadline: Deadline?) async throws(PorterError) -> Int {
+        if readEnd == buffer.count {
+            if readStart > 0 {
+                // Move the unconsumed tail to the front.
+                let count = readEnd - readStart
+                buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + readStart, byteCount: count)
+                readStart = 0
+                readEnd = count
+            } else if buffer.count < Self.maximumBufferSize {
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(buffer.count * 2, Self.maximumBufferSize), alignment: 16)
+                larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: readEnd)
+                buffer.deallocate()
+                buffer = larger
+            } else {
+                throw PorterError(.headerBlockTooLarge, "the response from \(host) needs more than \(Self.maximumBufferSize) bytes of buffer")
+            }
+        }
+        let count = try await transport.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[readEnd...]), deadline: deadline)
+        readEnd += count
+        return count
+    }
+
+    /// Writes all of `bytes`.
+    func write(_ bytes: [UInt8], deadline: Deadline?) async throws(PorterError) {
+        // Array has no async withUnsafeBytes; heads are small, and bodies go through in pieces.
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        defer { copy.deallocate() }
+        copy.copyBytes(from: bytes)
+        try await transport.write(UnsafeRawBufferPointer(copy), deadline: deadline)
+    }
+
+    /// Whether the peer closed without the transport's orderly close (TLS without `close_notify`).
+    var endedWithoutNotice: Bool { transport.endedWithoutNotice }
+
+    /// Whether an idle connection can no longer carry a request.
+    var isStale: Bool { readEnd > readStart || transport.isStale }
+
+    /// Closes the connection (TLS sends `close_notify`).
+    func close() { transport.close() }
+}

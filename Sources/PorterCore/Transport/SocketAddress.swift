@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// An IPv4 or IPv6 address with a port, as the kernel takes it.
+public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The address family.
+    public enum Family: Sendable, Hashable { case ipv4, ipv6 }
+
+    private var storage: [UInt8]
+
+    /// The family of this address.
+    public let family: Family
+
+    init(copying address: UnsafePointer<sockaddr>, length: socklen_t) {
+        storage = Array(UnsafeRawBufferPointer(start: address, count: Int(length)))
+        family = Int32(address.pointee.sa_family) == AF_INET6 ? .ipv6 : .ipv4
+    }
+
+    /// Parses a numeric IPv4 or IPv6 address (no brackets) with a port; nil when `text` is not numeric.
+    public init?(numericHost text: String, port: Int) {
+        var v4 = sockaddr_in()
+        if inet_pton(AF_INET, text, &v4.sin_addr) == 1 {
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
+            storage = withUnsafeBytes(of: &v4) { Array($0) }
+            family = .ipv4
+            return
+        }
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET6, text, &v6.sin6_addr) == 1 {
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
+            storage = withUnsafeBytes(of: &v6) { Array($0) }
+            family = .ipv6
+            return
+        }
+        return nil
+    }
+
+    /// Calls `body` with the `sockaddr` pointer and length.
+    func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) rethrows -> R {
+        try storage.withUnsafeBytes { raw in
+            try body(raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+        }
+    }
+
+    /// The numeric host, e.g. `127.0.0.1` or `::1`.
+    public var host: String {
+        withSockAddr { address, _ in
+            var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+            if family == .ipv4 {
+                address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
+                    var addr = v4.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &addr, &buffer, socklen_t(buffer.count))
+                }
+            } else {
+                address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
+                    var addr = v6.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &addr, &buffer, socklen_t(buffer.count))
+                }
+            }
+            return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        }
+    }
+
+    /// The port number.
+    public var port: Int {
+        withSockAddr { address, _ in
+            address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+        }
+    }
+
+    public var description: String { family == .ipv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// Turns a host name into socket addresses with `getaddrinfo`, off the cooperative pool.
+enum Resolver {
+    /// Every address of `host` for `port`, in the order the system prefers (RFC 6724).
+    ///
+    /// A numeric IPv4 or IPv6 host is returned as is, without a lookup.
+    static func resolve(host: String, port: Int) async throws(PorterError) -> [SocketAddress] {
+        if let numeric = SocketAddress(numericHost: host, port: port) { return [numeric] }
+        let result: Result<[SocketAddress], PorterError> = await BlockingCall.run {
+            var hints = addrinfo()
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_protocol = Int32(IPPROTO_TCP)
+            hints.ai_flags = AI_ADDRCONFIG
+            var list: UnsafeMutablePointer<addrinfo>?
+            let status = getaddrinfo(host, String(port), &hints, &list)
+            guard status == 0, let first = list else {
+                let why = status == 0 ? "no addresses" : String(cString: gai_strerror(status))
+                return .failure(PorterError(.cannotResolveHost, "could not resolve host \(host): \(why)"))
+            }
+            defer { freeaddrinfo(first) }
+            var addresses: [SocketAddress] = []
+            var cursor: UnsafeMutablePointer<addrinfo>? = first
+            while let entry = cursor {
+                if let address = entry.pointee.ai_addr,
+                   entry.pointee.ai_family == AF_INET || entry.pointee.ai_family == AF_INET6 {
+                    let socketAddress = SocketAddress(copying: address, length: entry.pointee.ai_addrlen)
+                    if !addresses.contains(socketAddress) { addresses.append(socketAddress) }
+                }
+                cursor = entry.pointee.ai_next
+            }
+            if addresses.isEmpty {
+                return .failure(PorterError(.cannotResolveHost, "could not resolve host \(host): no IPv4 or IPv6 address"))
+            }
+            return .success(addresses)
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The outcome of one non-blocking system call on a socket.
+enum SocketIOResult {
+    case transferred(Int)
+    case wouldBlock
+    case endOfStream
+    case failed(Int32)
+}
+
+/// A connected, non-blocking TCP socket: the bottom layer of every connection.
+///
+/// Each call tries the system call first and waits in ``IOPoller`` only when
+/// the kernel says it would block. `EINTR` is retried; `SIGPIPE` is never
+/// raised (`MSG_NOSIGNAL`). Used by one task at a time.
+final class TCPSocket: Transport, @unchecked Sendable {
+    let fd: Int32
+    /// The address this socket is connected to.
+    let remoteAddress: SocketAddress
+    private var closed = false
+    /// The last `errno` a BIO callback saw, for the TLS layer's messages.
+    var lastError: Int32 = 0
+
+    private init(fd: Int32, remoteAddress: SocketAddress) {
+        self.fd = fd
+        self.remoteAddress = remoteAddress
+    }
+
+    deinit { close() }
+
+    // MARK: - Connecting
+
+    /// Connects to the first of `addresses` that accepts, trying each in turn.
+    ///
+    /// - Throws: ``PorterError/Code/cannotConnect`` listing why each address
+    ///   failed, or ``PorterError/Code/timedOut`` when `deadline` passes.
+    static func connect(to addresses: [SocketAddress], host: String, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
+        var failures: [String] = []
+        for address in addresses {
+            do {
+                return try await connect(to: address, deadline: deadline)
+            } catch where error.code == .timedOut {
+                throw PorterError(.timedOut, "\(error.reason) to \(host) (\(address))")
+            } catch {
+                failures.append("\(address): \(error.reason)")
+            }
+        }
+        let port = addresses.first?.port ?? 0
+        throw PorterError(.cannotConnect, "could not connect to \(host) port \(port): \(failures.joined(separator: "; "))")
+    }
+
+    private static func connect(to address: SocketAddress, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
+        let domain = address.family == .ipv6 ? AF_INET6 : AF_INET
+        let fd = socket(domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw PorterError(.cannotConnect, "socket(): \(String(cString: strerror(errno)))") }
+        let socket = TCPSocket(fd: fd, remoteAddress: address)
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+
+        var status: Int32
+        repeat {
+            status = address.withSockAddr { Glibc.connect(fd, $0, $1) }
+        } while status != 0 && errno == EINTR
+        if status != 0 {
+            guard errno == EINPROGRESS else { throw PorterError(.cannotConnect, String(cString: strerror(errno))) }
+            try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "connecting")
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+            if error != 0 { throw PorterError(.cannotConnect, String(cString: strerror(error))) }
+        }
+        return socket
+    }
+
+    // MARK: - Non-blocking calls (used directly by the TLS layer's BIO)
+
+    func tryRead(into buffer: UnsafeMutableRawBufferPointer) -> SocketIOResult {
+        while true {
+            let count = recv(fd, buffer.baseAddress, buffer.count, 0)
+            if count > 0 { return .transferred(count) }
+            if count == 0 { return .endOfStream }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed(errno)
+            }
+        }
+    }
+
+    func tryWrite(_ bytes: UnsafeRawBufferPointer) -> SocketIOResult {
+        while true {
+            let count = send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if count >= 0 { return .transferred(count) }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .failed(errno)
+            }
+        }
+    }
+
+    // MARK: - Transport
+
+    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?) async throws(PorterError) -> Int {
+        while true {
+            switch tryRead(into: buffer) {
+            case .transferred(let count): return count
+            case .endOfStream: return 0
+            case .failed(let code):
+                throw PorterError(.receiveFailed, "receiving from \(remoteAddress) failed: \(String(cString: strerror(code)))")
+            case .wouldBlock:
+                try await IOPoller.shared.wait(fd: fd, for: .readable, deadline: deadline, what: "waiting for data from \(remoteAddress)")
+            }
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
+        var offset = 0
+        while offset < bytes.count {
+            switch tryWrite(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .transferred(let count): offset += count
+            case .endOfStream: throw PorterError(.sendFailed, "sending to \(remoteAddress) failed: connection closed")
+            case .failed(let code):
+                throw PorterError(.sendFailed, "sending to \(remoteAddress) failed: \(String(cString: strerror(code)))")
+            case .wouldBlock:
+                try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "sending to \(remoteAddress)")
+            }
+        }
+    }
+
+    var endedWithoutNotice: Bool { false }
+
+    var isStale: Bool {
+        var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pollFD, 1, 0) > 0 else { return false }
+        // Readable while idle: either the peer closed (0) or sent bytes no request asked for.
+        return true
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        IOPoller.shared.deregister(fd: fd)
+        _ = Glibc.close(fd)
+    }
+}

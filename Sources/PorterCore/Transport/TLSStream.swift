@@ -1,0 +1,205 @@
+internal import COpenSSL
+
+/// A TLS stream over a ``TCPSocket``: the layer that makes port 443 look like port 80.
+///
+/// OpenSSL runs in non-blocking mode and never touches the descriptor itself:
+/// its I/O goes through a BIO whose callbacks call the socket's non-blocking
+/// `tryRead`/`tryWrite`. When OpenSSL wants to read or write, the task waits
+/// in ``IOPoller`` and repeats the call. Used by one task at a time.
+final class TLSStream: Transport, @unchecked Sendable {
+    let socket: TCPSocket
+    private let ssl: OpaquePointer
+    private let context: TLSContext
+    private(set) var endedWithoutNotice = false
+    private var closed = false
+    /// What the handshake agreed on.
+    private(set) var session: TLSSessionInfo
+
+    private init(socket: TCPSocket, ssl: OpaquePointer, context: TLSContext) {
+        self.socket = socket
+        self.ssl = ssl
+        self.context = context
+        session = TLSSessionInfo(version: "", cipher: "", applicationProtocol: nil, verified: false, verifyResult: 0, resumed: false)
+    }
+
+    deinit {
+        close()
+        SSL_free(ssl)
+    }
+
+    // MARK: - Handshake
+
+    /// Runs the client handshake over `socket` for `host` (a name or an IP literal).
+    ///
+    /// - Throws: ``PorterError/Code/certificateVerificationFailed`` with an
+    ///   explanation when the chain or name does not verify,
+    ///   ``PorterError/Code/tlsHandshakeFailed`` otherwise.
+    static func connect(over socket: TCPSocket, context: TLSContext, host: String, port: Int, deadline: Deadline?) async throws(PorterError) -> TLSStream {
+        OpenSSLError.clear()
+        guard let ssl = SSL_new(context.pointer), let bio = BIO_new(SocketBIO.method) else {
+            throw PorterError(.tlsHandshakeFailed, "cannot create a TLS session: \(OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0))")
+        }
+        BIO_set_data(bio, Unmanaged.passUnretained(socket).toOpaque())
+        BIO_set_init(bio, 1)
+        SSL_set_bio(ssl, bio, bio)
+        SSL_set_connect_state(ssl)
+        let stream = TLSStream(socket: socket, ssl: ssl, context: context)
+
+        let isIPLiteral = SocketAddress(numericHost: host, port: port) != nil
+        if !isIPLiteral {
+            // RFC 6066 §3: SNI carries DNS names only, never IP literals.
+            _ = COpenSSL_SSL_set_tlsext_host_name(ssl, host)
+        }
+        if context.configuration.verifiesPeer {
+            let parameters = SSL_get0_param(ssl)
+            X509_VERIFY_PARAM_set_hostflags(parameters, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT))
+            let matched = isIPLiteral ? X509_VERIFY_PARAM_set1_ip_asc(parameters, host) : SSL_set1_host(ssl, host)
+            guard matched == 1 else {
+                throw PorterError(.tlsHandshakeFailed, "cannot set the name \(host) to verify the certificate against")
+            }
+        }
+
+        while true {
+            OpenSSLError.clear()
+            let result = SSL_connect(ssl)
+            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
+            case .done:
+                stream.session = stream.readSessionInfo()
+                return stream
+            case .wantRead:
+                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "in the TLS handshake with \(host)")
+            case .wantWrite:
+                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "in the TLS handshake with \(host)")
+            case .closedCleanly, .closedWithoutNotify:
+                throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server closed the connection")
+            case .failed(let reasons, let reason, let systemError):
+                let verifyResult = SSL_get_verify_result(ssl)
+                if verifyResult != X509_V_OK {
+                    throw VerificationFailure.error(for: ssl, verifyResult: verifyResult, host: host)
+                }
+                if reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG {
+                    throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server did not answer in TLS (is this a plain HTTP port? try http://)")
+                }
+                throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))")
+            }
+        }
+    }
+
+    private func readSessionInfo() -> TLSSessionInfo {
+        let version = String(cString: SSL_get_version(ssl))
+        let cipher = SSL_get_current_cipher(ssl).map { String(cString: SSL_CIPHER_get_name($0)) } ?? ""
+        var protocolPointer: UnsafePointer<UInt8>?
+        var protocolLength: UInt32 = 0
+        SSL_get0_alpn_selected(ssl, &protocolPointer, &protocolLength)
+        let alpn = protocolPointer.map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(protocolLength)), as: UTF8.self) }
+        let verifyResult = SSL_get_verify_result(ssl)
+        return TLSSessionInfo(
+            version: version, cipher: cipher, applicationProtocol: alpn,
+            verified: context.configuration.verifiesPeer && verifyResult == X509_V_OK,
+            verifyResult: verifyResult, resumed: SSL_session_reused(ssl) == 1)
+    }
+
+    // MARK: - Transport
+
+    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?) async throws(PorterError) -> Int {
+        while true {
+            OpenSSLError.clear()
+            let result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
+            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
+            case .done(let count): return count
+            case .closedCleanly: return 0
+            case .closedWithoutNotify:
+                endedWithoutNotice = true
+                return 0
+            case .wantRead:
+                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)")
+            case .wantWrite:
+                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)")
+            case .failed(let reasons, _, let systemError):
+                throw PorterError(.receiveFailed, "TLS receive from \(socket.remoteAddress) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))")
+            }
+        }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
+        var offset = 0
+        while offset < bytes.count {
+            OpenSSLError.clear()
+            let chunk = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            let result = SSL_write(ssl, chunk.baseAddress, Int32(clamping: chunk.count))
+            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
+            case .done(let count): offset += count
+            case .wantRead:
+                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "sending to \(socket.remoteAddress)")
+            case .wantWrite:
+                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "sending to \(socket.remoteAddress)")
+            case .closedCleanly, .closedWithoutNotify:
+                throw PorterError(.sendFailed, "sending to \(socket.remoteAddress) failed: the server closed the TLS connection")
+            case .failed(let reasons, _, let systemError):
+                throw PorterError(.sendFailed, "TLS send to \(socket.remoteAddress) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))")
+            }
+        }
+    }
+
+    var isStale: Bool { socket.isStale }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        // Send close_notify once, without waiting for the peer's: the connection is going away.
+        OpenSSLError.clear()
+        _ = SSL_shutdown(ssl)
+        OpenSSLError.clear()
+        socket.close()
+    }
+}
+
+/// The BIO method through which OpenSSL reads and writes a ``TCPSocket``.
+enum SocketBIO {
+    private struct Method: @unchecked Sendable { let pointer: OpaquePointer }
+
+    private static let shared: Method = {
+        let method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "porter socket")!
+        _ = BIO_meth_set_write(method) { bio, data, length in
+            guard let bio, let data, length > 0 else { return 0 }
+            let socket = Unmanaged<TCPSocket>.fromOpaque(BIO_get_data(bio)).takeUnretainedValue()
+            COpenSSL_BIO_clear_retry_flags(bio)
+            switch socket.tryWrite(UnsafeRawBufferPointer(start: data, count: Int(length))) {
+            case .transferred(let count): return Int32(count)
+            case .wouldBlock:
+                COpenSSL_BIO_set_retry_write(bio)
+                return -1
+            case .endOfStream:
+                socket.lastError = EPIPE
+                return -1
+            case .failed(let code):
+                socket.lastError = code
+                return -1
+            }
+        }
+        _ = BIO_meth_set_read(method) { bio, data, length in
+            guard let bio, let data, length > 0 else { return 0 }
+            let socket = Unmanaged<TCPSocket>.fromOpaque(BIO_get_data(bio)).takeUnretainedValue()
+            COpenSSL_BIO_clear_retry_flags(bio)
+            switch socket.tryRead(into: UnsafeMutableRawBufferPointer(start: data, count: Int(length))) {
+            case .transferred(let count): return Int32(count)
+            case .wouldBlock:
+                COpenSSL_BIO_set_retry_read(bio)
+                return -1
+            case .endOfStream: return 0
+            case .failed(let code):
+                socket.lastError = code
+                return -1
+            }
+        }
+        _ = BIO_meth_set_ctrl(method) { _, command, _, _ in
+            // OpenSSL flushes after each record it writes; the socket has no buffer to flush.
+            command == BIO_CTRL_FLUSH ? 1 : 0
+        }
+        _ = BIO_meth_set_create(method) { _ in 1 }
+        _ = BIO_meth_set_destroy(method) { _ in 1 }
+        return Method(pointer: method)
+    }()
+
+    static var method: OpaquePointer { shared.pointer }
+}

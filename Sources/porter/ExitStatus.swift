@@ -1,0 +1,35 @@
+import ArgumentParser
+import PorterCore
+
+/// curl's exit statuses, for the same failures.
+enum ExitStatus {
+    static let usage: Int32 = 2
+
+    /// The status for a library error, by its code (curl's `CURLcode` numbers).
+    static func status(for code: PorterError.Code) -> Int32 {
+        switch code {
+        case .unsupportedScheme: return 1
+        case .invalidURL, .invalidRedirect: return 3
+        case .cannotResolveHost: return 6
+        case .cannotConnect: return 7
+        case .malformedStatusLine, .malformedHeaderField, .invalidContentLength, .conflictingContentLength,
+             .invalidTransferEncoding: return 8
+        case .incompleteBody: return 18
+        case .writeFailed: return 23
+        case .fileReadFailed: return 26
+        case .timedOut: return 28
+        case .tlsHandshakeFailed: return 35
+        case .cancelled: return 42
+        case .invalidRequest: return 43
+        case .tooManyRedirects: return 47
+        case .emptyReply: return 52
+        case .sendFailed: return 55
+        case .receiveFailed, .invalidChunkSize, .malformedChunk, .incompleteHead, .tlsStreamFailed: return 56
+        case .certificateVerificationFailed: return 60
+        case .tlsConfigurationInvalid: return 77
+        case .headerBlockTooLarge, .tooManyHeaderFields: return 100
+        default: return 8
+        }
+    }
+
+}

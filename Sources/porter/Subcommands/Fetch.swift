@@ -1,0 +1,217 @@
+import ArgumentParser
+import HTTPTypes
+import PorterCore
+
+/// `porter [options] URL...`: fetches each URL in order over reused
+/// connections and writes the bodies, as curl does with the same options.
+struct Fetch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Fetch URLs (the default subcommand: 'porter URL' is 'porter fetch URL')."
+    )
+
+    @Argument(help: "The URLs to fetch, in order.")
+    var urls: [String] = []
+
+    @Option(name: [.customShort("o"), .customLong("output")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Write the body to this file instead of standard output (once per URL, in order).", valueName: "file"))
+    var outputs: [String] = []
+
+    @Flag(name: [.customShort("O"), .customLong("remote-name")], help: "Write the body to a file named like the URL's last path segment.")
+    var remoteNameCount: Int
+
+    @Flag(name: [.customShort("i"), .customLong("include")], help: "Include the response heads in the output.")
+    var include = false
+
+    @Flag(name: [.customShort("I"), .customLong("head")], help: "Send HEAD and show only the response head.")
+    var headOnly = false
+
+    @Option(name: [.customShort("X"), .customLong("request")], parsing: .unconditional, help: ArgumentHelp("The request method.", valueName: "method"))
+    var method: String?
+
+    @Option(name: [.customShort("H"), .customLong("header")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Add a header 'Name: value'; 'Name:' removes a default one, 'Name;' sends it empty.", valueName: "header"))
+    var headers: [String] = []
+
+    @Option(name: [.customShort("d"), .customLong("data"), .customLong("data-ascii")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Send this POST body (form-encoded); '@file' reads it from a file without newlines. Several are joined with '&'.", valueName: "data"))
+    var data: [String] = []
+
+    @Option(name: .customLong("data-binary"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Send this POST body exactly; '@file' reads it from a file as is.", valueName: "data"))
+    var dataBinary: [String] = []
+
+    @Option(name: [.customShort("A"), .customLong("user-agent")], parsing: .unconditional, help: ArgumentHelp("The User-Agent to send.", valueName: "name"))
+    var userAgent: String?
+
+    @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects.")
+    var followRedirects = false
+
+    @Option(name: .customLong("max-redirs"), help: ArgumentHelp("The most redirects to follow (-1: no limit; default 50).", valueName: "num"))
+    var maxRedirects: Int?
+
+    @Flag(name: [.customShort("f"), .customLong("fail")], help: "Fail with exit status 22, and no body, on HTTP errors (status 400 and above).")
+    var fail = false
+
+    @Flag(name: .customLong("fail-with-body"), help: "Fail with exit status 22 on HTTP errors, after writing the body.")
+    var failWithBody = false
+
+    @Flag(name: [.customShort("s"), .customLong("silent")], help: "Show no progress or error messages.")
+    var silent = false
+
+    @Flag(name: [.customShort("S"), .customLong("show-error")], help: "With -s, still show error messages.")
+    var showError = false
+
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Show the connection, TLS and the request and response heads on standard error.")
+    var verbose = false
+
+    @OptionGroup var tls: TLSOptions
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("The most seconds to connect (TCP and TLS).", valueName: "seconds"))
+    var connectTimeout: Double?
+
+    @Option(name: [.customShort("m"), .customLong("max-time")], help: ArgumentHelp("The most seconds for each whole transfer.", valueName: "seconds"))
+    var maxTime: Double?
+
+    @Option(name: [.customShort("D"), .customLong("dump-header")], parsing: .unconditional, help: ArgumentHelp("Write the response heads to this file ('-' for standard output).", valueName: "file"))
+    var dumpHeader: String?
+
+    @Option(name: [.customShort("r"), .customLong("range")], parsing: .unconditional, help: ArgumentHelp("Ask for this byte range, e.g. 0-499.", valueName: "range"))
+    var range: String?
+
+    @Flag(name: [.customShort("0"), .customLong("http1.0")], help: "Send HTTP/1.0 requests.")
+    var http10 = false
+
+    @Flag(name: .customLong("http1.1"), help: "Send HTTP/1.1 requests (the default).")
+    var http11 = false
+
+    @Flag(name: .customLong("path-as-is"), help: "Send '.' and '..' path segments as they are.")
+    var pathAsIs = false
+
+    @Flag(name: [.customShort("q"), .customLong("disable")], help: "Accepted for curl compatibility: Porter reads no configuration file.")
+    var disableConfigFile = false
+
+    func validate() throws {
+        guard !urls.isEmpty else { throw ValidationError("no URL specified") }
+        if let maxRedirects, maxRedirects < -1 { throw ValidationError("--max-redirs must be -1 or more") }
+        for (name, value) in [("--connect-timeout", connectTimeout), ("--max-time", maxTime)] {
+            if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be a number of seconds, 0 or more") }
+        }
+        if outputs.count > urls.count { throw ValidationError("more --output options (\(outputs.count)) than URLs (\(urls.count))") }
+    }
+
+    func run() async throws {
+        let report = Report(silent: silent, showError: showError)
+        if tls.insecure && !silent {
+            report.warning("--insecure: the server's certificate is NOT verified; anyone on the path can read and change this transfer")
+        }
+        var clientConfiguration = HTTPClient.Configuration(tls: tls.configuration)
+        if let userAgent { clientConfiguration.userAgent = userAgent }
+        let client = HTTPClient(configuration: clientConfiguration)
+        let headerDump: FileOutput?
+        do {
+            headerDump = try dumpHeader.map { path throws(PorterError) in try FileOutput.create(path: path) }
+        } catch {
+            report.failure(error)
+            throw ExitCode(ExitStatus.status(for: error.code))
+        }
+
+        var status: Int32 = 0
+        var remoteNamesLeft = remoteNameCount
+        for (index, urlText) in urls.enumerated() {
+            var outputPath: String? = index < outputs.count ? outputs[index] : nil
+            do {
+                let url = try HTTPURL(parsing: urlText, removingDotSegments: !pathAsIs)
+                if outputPath == nil && remoteNamesLeft > 0 {
+                    remoteNamesLeft -= 1
+                    outputPath = try remoteName(for: url)
+                }
+                let transfer = Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump)
+                let result = try await transfer.run(client: client)
+                if result != 0 { status = result }
+            } catch let error as PorterError {
+                report.failure(error)
+                status = ExitStatus.status(for: error.code)
+            } catch let error as HTTPStatusFailure {
+                report.failure(code: 22, error.message)
+                status = 22
+            }
+        }
+        client.closeIdleConnections()
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// curl's `-O`: the last path segment, which must not be empty.
+    private func remoteName(for url: HTTPURL) throws(PorterError) -> String {
+        let name = url.path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw PorterError(.writeFailed, "the URL \(url) has no file name to use for --remote-name; use --output")
+        }
+        return name
+    }
+
+    // MARK: - Building the request
+
+    /// The method: `-X`, else HEAD for `-I`, POST with data, GET otherwise.
+    var requestMethod: String {
+        if let method { return method }
+        if headOnly { return "HEAD" }
+        return (data.isEmpty && dataBinary.isEmpty) ? "GET" : "POST"
+    }
+
+    /// The request body from `-d` and `--data-binary`, joined with `&` as curl does.
+    func requestBody() throws(PorterError) -> [UInt8]? {
+        if data.isEmpty && dataBinary.isEmpty { return nil }
+        var parts: [[UInt8]] = []
+        for item in data {
+            if item.hasPrefix("@") {
+                // curl strips carriage returns and newlines from -d @file.
+                parts.append(try LocalFile.read(String(item.dropFirst())).filter { $0 != 0x0A && $0 != 0x0D })
+            } else {
+                parts.append(Array(item.utf8))
+            }
+        }
+        for item in dataBinary {
+            parts.append(item.hasPrefix("@") ? try LocalFile.read(String(item.dropFirst())) : Array(item.utf8))
+        }
+        return Array(parts.joined(separator: [UInt8(ascii: "&")]))
+    }
+
+    /// Header fields from `-H`, `-r`, `-d` and the URL's credentials, and the default fields to leave out.
+    func requestFields(for url: HTTPURL) throws(PorterError) -> (HTTPFields, Set<String>) {
+        var fields = HTTPFields()
+        var omitted: Set<String> = []
+        var named: Set<String> = []
+        for header in headers {
+            let parsed = try HeaderOption(parsing: header)
+            named.insert(parsed.name.canonicalName)
+            switch parsed.action {
+            case .remove: omitted.insert(parsed.name.canonicalName)
+            case .set(let value): fields.append(HTTPField(name: parsed.name, value: value))
+            }
+        }
+        if let userInfo = url.userInfo, !named.contains("authorization") {
+            let decoded = userInfo.removingPercentEncoding
+            fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array(decoded.utf8))))
+        }
+        if let range, !named.contains("range") {
+            fields.append(HTTPField(name: .range, value: "bytes=\(range)"))
+        }
+        if !(data.isEmpty && dataBinary.isEmpty), !named.contains("content-type") {
+            fields.append(HTTPField(name: .contentType, value: "application/x-www-form-urlencoded"))
+        }
+        return (fields, omitted)
+    }
+
+    func requestOptions() -> RequestOptions {
+        var options = RequestOptions(
+            followsRedirects: followRedirects,
+            maximumRedirects: maxRedirects == -1 ? nil : (maxRedirects ?? 50),
+            connectTimeout: connectTimeout.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) } ?? .seconds(300),
+            totalTimeout: maxTime.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+            version: http10 ? .http1_0 : .http1_1,
+            removesDotSegments: !pathAsIs)
+        if verbose { options.eventHandler = VerboseLog.handler() }
+        return options
+    }
+}
