@@ -57,7 +57,13 @@ final class HTTP1Exchange {
     func readHead() async throws(PorterError) -> (interim: [ResponseHead], final: ResponseHead) {
         var interim: [ResponseHead] = []
         while true {
-            switch try nextEvent() {
+            let event: ResponseParser.Event
+            do {
+                event = try nextEvent()
+            } catch where error.code == .malformedStatusLine && startsWithTLSRecord {
+                throw PorterError(.malformedStatusLine, "the server at \(connection.host) port \(connection.remoteAddress.port) answered in TLS, not plain HTTP: try https://")
+            }
+            switch event {
             case .head(let head):
                 events?(.responseHead(head))
                 if head.isInformational && head.status != 101 {
@@ -112,6 +118,31 @@ final class HTTP1Exchange {
     /// Reads and discards the rest of the body.
     func discardBody() async throws(PorterError) {
         while try await readBodyChunk({ _ in }) {}
+    }
+
+    /// Discards the rest of the body if it has already arrived, without
+    /// waiting, so that a handler that ignored a small body still leaves the
+    /// connection reusable.
+    func discardReceivedBody() {
+        while !isComplete {
+            guard let (event, consumed) = try? parser.parse(connection.unconsumed) else { return }
+            connection.consume(consumed)
+            switch event {
+            case .end(let trailers):
+                self.trailers = trailers
+                isComplete = true
+            case .body:
+                continue
+            case .needMore, .head:
+                return
+            }
+        }
+    }
+
+    /// Whether the unparsed bytes look like a TLS record (handshake or alert, RFC 8446 §5.1).
+    private var startsWithTLSRecord: Bool {
+        let bytes = connection.unconsumed
+        return bytes.count >= 2 && (bytes[0] == 0x15 || bytes[0] == 0x16) && bytes[1] == 0x03
     }
 
     private func nextEvent() throws(PorterError) -> ResponseParser.Event {

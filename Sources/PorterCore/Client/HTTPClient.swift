@@ -187,6 +187,7 @@ public final class HTTPClient: Sendable {
     /// Returns the connection to the pool when the response was read to its end and allows reuse.
     private func release(_ exchange: HTTP1Exchange) {
         let connection = exchange.connection
+        exchange.discardReceivedBody()
         if exchange.leavesConnectionReusable && pool.checkIn(connection) {
             exchange.events?(.connectionKept(connectionID: connection.id, host: connection.host))
         } else {

@@ -203,12 +203,18 @@ struct Fetch: AsyncParsableCommand {
         return (fields, omitted)
     }
 
+    private static func duration(_ seconds: Double?) -> Duration? {
+        guard let seconds, seconds > 0 else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+    }
+
     func requestOptions() -> RequestOptions {
         var options = RequestOptions(
             followsRedirects: followRedirects,
             maximumRedirects: maxRedirects == -1 ? nil : (maxRedirects ?? 50),
-            connectTimeout: connectTimeout.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) } ?? .seconds(300),
-            totalTimeout: maxTime.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
+            // As in curl, 0 means "no limit" for --max-time and "the default" for --connect-timeout.
+            connectTimeout: Self.duration(connectTimeout) ?? .seconds(300),
+            totalTimeout: Self.duration(maxTime),
             version: http10 ? .http1_0 : .http1_1,
             removesDotSegments: !pathAsIs)
         if verbose { options.eventHandler = VerboseLog.handler() }
