@@ -149,11 +149,15 @@ public final class NginxServer: Sendable {
     public func stop() {
         guard let process = self.process.withLock({ $0.take() }) else { return }
         kill(process.processIdentifier, SIGTERM)
-        if exited.wait(timeout: .now() + 5) == .timedOut {
+        var gone = exited.wait(timeout: .now() + 5) == .success
+        if !gone {
             kill(process.processIdentifier, SIGKILL)
-            _ = exited.wait(timeout: .now() + 5)
+            gone = exited.wait(timeout: .now() + 5) == .success
         }
-        exited.signal()
+        if gone {
+            // Leave the semaphore signalled: the exit-time cleanup reads it.
+            exited.signal()
+        }
         try? FileManager.default.removeItem(atPath: prefix)
     }
 
