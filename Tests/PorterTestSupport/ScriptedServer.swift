@@ -106,7 +106,7 @@ public final class ScriptedServer: Sendable {
         }
     }
 
-    /// ``respondingAlways(with:security:address:)-(_,_,_)`` with the UTF-8 bytes of `response`.
+    /// The same as the byte form, with the UTF-8 bytes of `response`.
     public static func respondingAlways(
         with response: String,
         security: Security = .plain,

@@ -8,7 +8,7 @@ internal import Glibc
 /// cooperative threads.
 ///
 /// Call order: read with ``readRequest(readingBody:)``, ``readBody(of:)`` or
-/// ``readBytes(count:)`` and answer with ``write(_:)-(_)`` in any order the
+/// ``readBytes(count:)`` and answer with ``write(_:)`` in any order the
 /// test scripts; end with one of ``close()``, ``closeWithoutNotify()`` or
 /// ``reset()``. After the first of these, reads return the end of stream and
 /// writes throw. A handler that returns without closing gets ``close()``.
