@@ -1,5 +1,6 @@
 import Foundation
 import PorterTestSupport
+import Synchronization
 import Testing
 
 // Checks that the helpers in PorterTestSupport do what their documentation
@@ -257,8 +258,12 @@ struct ScriptedServerSelfTests {
     }
 
     @Test func stopEndsBlockedHandlersAndRefusesNewConnections() throws {
+        let started = Flag()
         let server = try ScriptedServer { connection in
-            // Blocks until stop() shuts the socket down.
+            _ = try connection.readBytes(count: 4)
+            started.set()
+            // The rest of the unfinished head is buffered; this blocks until
+            // stop() shuts the socket down.
             _ = try connection.readRequest()
         }
         let port = server.port
@@ -266,11 +271,11 @@ struct ScriptedServerSelfTests {
             _ = try? LoopbackClient.exchange(port: port, sending: "GET / HTTP/1.1\r\n")
         }
         blocked.start()
-        _ = try eventuallyBlocking { server.acceptedConnectionCount == 1 ? true : nil }
-        let started = ContinuousClock.now
+        _ = try eventuallyBlocking { started.isSet ? true : nil }
+        let stopping = ContinuousClock.now
         server.stop()
         server.stop()
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - stopping < .seconds(3))
         #expect(server.errors.first?.contains("connection closed inside a request head") == true)
         #expect(throws: TestSupportError.self) {
             _ = try LoopbackClient.exchange(port: port, sending: "GET / HTTP/1.1\r\n\r\n")
@@ -453,6 +458,13 @@ private func eventually<T: Sendable>(_ value: @escaping @Sendable () -> T?) asyn
         try await Task.sleep(for: .milliseconds(20))
     }
     throw TestSupportError("condition not met within 5 seconds")
+}
+
+/// A flag one thread sets and another polls.
+private final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
 }
 
 /// The blocking form of `eventually`, for synchronous tests.
