@@ -21,6 +21,7 @@ public final class ServerConnection {
     private let server: ScriptedServer.State
     private var tls: TLSServerSession?
     private var pending: [UInt8] = []
+    private var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var reachedEnd = false
     private var closed = false
 
@@ -217,16 +218,15 @@ public final class ServerConnection {
     /// Reads more bytes into `pending`; false at the end of the stream.
     private func fill() throws -> Bool {
         guard !reachedEnd else { return false }
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let count = try buffer.withUnsafeMutableBytes { raw -> Int in
+            let count = try readBuffer.withUnsafeMutableBytes { raw -> Int in
                 if let tls {
                     return try tls.read(into: raw)
                 }
                 return recv(descriptor, raw.baseAddress, raw.count, 0)
             }
             if count > 0 {
-                pending += buffer[0..<count]
+                pending += readBuffer[0..<count]
                 return true
             }
             if count < 0 && errno == EINTR {
