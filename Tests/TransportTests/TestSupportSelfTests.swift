@@ -191,6 +191,37 @@ struct ScriptedServerSelfTests {
         #expect(result.stdoutText.hasSuffix("\r\n\r\nabc"))
     }
 
+    @Test func tlsCarriesLargeBodiesBothWaysWithExpectContinue() async throws {
+        let certificates = try TestCertificates.shared
+        let files = try DocumentRoot.make()
+        defer { try? files.remove() }
+        let upload = try files.makeFile(named: "upload.bin", size: 3 << 20, seed: 4)
+        let payload = TestData.pseudoRandomBytes(count: 8 << 20, seed: 5)
+        let server = try ScriptedServer(security: .tls(certificates)) { connection in
+            guard let head = try connection.readRequest(readingBody: false) else { return }
+            if head.value(forHeader: "Expect")?.lowercased() == "100-continue" {
+                try connection.write("HTTP/1.1 100 Continue\r\n\r\n")
+            }
+            let request = try connection.readBody(of: head)
+            try connection.write(
+                "HTTP/1.1 200 OK\r\nContent-Length: \(payload.count)\r\n"
+                    + "X-Body-SHA256: \(TestData.sha256(request.body))\r\n\r\n")
+            try connection.write(payload)
+        }
+        defer { server.stop() }
+        let result = try await ChildProcess.run(
+            curl,
+            ["-sS", "--cacert", certificates.caCertificatePath, "-H", "Expect: 100-continue",
+             "--data-binary", "@\(upload)", "-D", files.filePath("headers.txt"), "-o", files.filePath("download.bin"),
+             server.url("/upload")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let headers = try String(contentsOfFile: files.filePath("headers.txt"), encoding: .utf8)
+        #expect(headers.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"))
+        #expect(headers.contains("X-Body-SHA256: \(try TestData.sha256(fileAtPath: upload))\r\n"))
+        #expect(try TestData.sha256(fileAtPath: files.filePath("download.bin")) == TestData.sha256(payload))
+        #expect(server.errors.isEmpty)
+    }
+
     @Test func tlsHandshakeFailureIsRecorded() async throws {
         let certificates = try TestCertificates.shared
         let server = try ScriptedServer.respondingAlways(with: "unused", security: .tls(certificates))
