@@ -1,0 +1,325 @@
+internal import Foundation
+internal import Glibc
+import Synchronization
+
+/// A real nginx on loopback, started as a child process, with one plain
+/// HTTP port and one HTTPS port (TLS 1.2 and 1.3, the `localhost` leaf of
+/// ``TestCertificates`` sent as a full chain) serving one document root.
+///
+/// Both ports listen on 127.0.0.1, and on `[::1]` as well where the host
+/// has IPv6 (see ``listensOnIPv6``). Keep-alive is generous
+/// (`keepalive_requests 100000`, `keepalive_timeout 75s`) and every request
+/// is logged in a format that shows connection reuse (``AccessLogEntry``).
+///
+/// Lifetime: `init` returns once both ports accept connections; ``stop()``
+/// (also on `deinit`) ends nginx and deletes its directory, logs included,
+/// so read ``accessLog(waitingFor:timeout:)`` first. If the test process
+/// exits without stopping it, nginx is killed at exit.
+///
+/// nginx runs as `nginx -p PREFIX -c conf/nginx.conf -e logs/error.log` with
+/// `daemon off`, one worker, and, when the tests run as root, `user root`
+/// so the worker can read temporary directories made mode 0700.
+public final class NginxServer: Sendable {
+    /// The plain HTTP port.
+    public let plainPort: Int
+    /// The HTTPS port.
+    public let tlsPort: Int
+    /// Whether nginx also listens on `[::1]` (same ports).
+    public let listensOnIPv6: Bool
+    /// The directory served.
+    public let documentRoot: String
+    /// nginx's prefix directory: `conf/nginx.conf`, `logs/access.log`,
+    /// `logs/error.log`.
+    public let prefix: String
+
+    /// The `log_format` of the access log; see ``AccessLogEntry``.
+    public static let accessLogFormat =
+        #"$connection $connection_requests $server_port $status $body_bytes_sent $request_length "$ssl_protocol" "$request" "$http_user_agent""#
+
+    /// Where nginx is expected.
+    public static let executablePath = "/usr/sbin/nginx"
+
+    private let process: Mutex<Process?>
+    private let exited: DispatchSemaphore
+
+    /// Starts nginx and waits (up to 10 seconds) until both ports accept
+    /// connections.
+    ///
+    /// - Parameters:
+    ///   - documentRoot: the directory to serve (see ``DocumentRoot``).
+    ///   - certificates: whose leaf chain and key the HTTPS port presents.
+    ///   - extraServerConfiguration: nginx directives added inside the one
+    ///     `server` block both ports share, e.g.
+    ///     `location = /old { return 301 /new; }` or `gzip on;`.
+    /// - Throws: ``TestSupportError`` when nginx is not installed
+    ///   ("nginx not found: install nginx-light …"), or exits or does not
+    ///   listen in time, quoting its error log.
+    public init(
+        documentRoot: String,
+        certificates: TestCertificates,
+        extraServerConfiguration: String = ""
+    ) throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.executablePath) else {
+            throw TestSupportError(
+                "nginx not found at \(Self.executablePath): install nginx-light (apt-get install nginx-light)")
+        }
+        let prefix = try TemporaryDirectory.make(prefix: "porter-nginx")
+        let ipv6 = Socket.canListen(on: "::1")
+        var lastFailure = ""
+        for _ in 0..<5 {
+            let (plainPort, tlsPort) = try Self.pickPorts(ipv6: ipv6)
+            do {
+                try Self.writeConfiguration(
+                    prefix: prefix, plainPort: plainPort, tlsPort: tlsPort, ipv6: ipv6, documentRoot: documentRoot,
+                    certificates: certificates, extra: extraServerConfiguration)
+                let (process, exited) = try Self.launch(prefix: prefix)
+                if try Self.waitUntilListening(
+                    process: process, exited: exited, ports: [plainPort, tlsPort], prefix: prefix)
+                {
+                    self.plainPort = plainPort
+                    self.tlsPort = tlsPort
+                    self.listensOnIPv6 = ipv6
+                    self.documentRoot = documentRoot
+                    self.prefix = prefix
+                    self.process = Mutex(process)
+                    self.exited = exited
+                    let pid = process.processIdentifier
+                    ExitCleanup.register { [exited] in
+                        if exited.wait(timeout: .now()) == .timedOut {
+                            kill(pid, SIGKILL)
+                        } else {
+                            exited.signal()
+                        }
+                    }
+                    return
+                }
+                lastFailure = Self.readErrorLog(prefix: prefix)
+                guard lastFailure.contains("Address already in use") else { break }
+            } catch {
+                try? FileManager.default.removeItem(atPath: prefix)
+                throw error
+            }
+        }
+        try? FileManager.default.removeItem(atPath: prefix)
+        throw TestSupportError("nginx did not start; its error log says:\n\(lastFailure)")
+    }
+
+    deinit {
+        stop()
+    }
+
+    /// `http://HOST:plainPort/path` or, with `tls`, `https://HOST:tlsPort/path`,
+    /// for a path that starts with `/`. `host` may be `127.0.0.1`,
+    /// `localhost` or `[::1]`; the certificate names all three.
+    public func url(_ path: String = "/", tls: Bool = false, host: String = "127.0.0.1") -> String {
+        tls ? "https://\(host):\(tlsPort)\(path)" : "http://\(host):\(plainPort)\(path)"
+    }
+
+    /// The requests nginx has logged so far, oldest first.
+    ///
+    /// nginx logs a request only after handing the last byte of its response
+    /// to the kernel, so a client can finish before the line is written.
+    /// With `count`, this waits until at least that many entries exist;
+    /// without, until the log has not grown for 100 ms. Either way it gives
+    /// up after `timeout` and returns what there is.
+    public func accessLog(waitingFor count: Int? = nil, timeout: Duration = .seconds(5)) throws -> [AccessLogEntry] {
+        let deadline = ContinuousClock.now + timeout
+        var previous = try readAccessLog()
+        while ContinuousClock.now < deadline {
+            if let count, previous.count >= count {
+                return previous
+            }
+            usleep(count == nil ? 100_000 : 10_000)
+            let current = try readAccessLog()
+            if count == nil && current.count == previous.count {
+                return current
+            }
+            previous = current
+        }
+        return previous
+    }
+
+    /// The whole error log (`logs/error.log`), for diagnostics.
+    public func errorLog() -> String {
+        Self.readErrorLog(prefix: prefix)
+    }
+
+    /// Stops nginx (`SIGTERM`, then `SIGKILL` after 5 seconds), waits for it
+    /// to exit and deletes ``prefix``. Idempotent; also runs on `deinit`.
+    public func stop() {
+        guard let process = self.process.withLock({ $0.take() }) else { return }
+        kill(process.processIdentifier, SIGTERM)
+        var gone = exited.wait(timeout: .now() + 5) == .success
+        if !gone {
+            kill(process.processIdentifier, SIGKILL)
+            gone = exited.wait(timeout: .now() + 5) == .success
+        }
+        if gone {
+            // Leave the semaphore signalled: the exit-time cleanup reads it.
+            exited.signal()
+        }
+        try? FileManager.default.removeItem(atPath: prefix)
+    }
+
+    // MARK: - Start-up
+
+    private func readAccessLog() throws -> [AccessLogEntry] {
+        let path = "\(prefix)/logs/access.log"
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        // A line is complete only once its newline is there.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        return try lines.map { line in
+            guard let entry = AccessLogEntry(line: String(line)) else {
+                throw TestSupportError("unexpected access log line: \(line)")
+            }
+            return entry
+        }
+    }
+
+    private static func readErrorLog(prefix: String) -> String {
+        (try? String(contentsOfFile: "\(prefix)/logs/error.log", encoding: .utf8)) ?? "(no error log)"
+    }
+
+    private static func pickPorts(ipv6: Bool) throws -> (Int, Int) {
+        while true {
+            let plain = try Socket.freePort(on: "127.0.0.1")
+            let tls = try Socket.freePort(on: "127.0.0.1")
+            guard plain != tls else { continue }
+            if ipv6 {
+                let free = [plain, tls].allSatisfy { port in
+                    guard let address = try? SocketAddress(host: "::1", port: port),
+                        let (descriptor, _) = try? Socket.listen(on: address)
+                    else { return false }
+                    close(descriptor)
+                    return true
+                }
+                guard free else { continue }
+            }
+            return (plain, tls)
+        }
+    }
+
+    private static func launch(prefix: String) throws -> (Process, DispatchSemaphore) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = ["-p", "\(prefix)/", "-c", "conf/nginx.conf", "-e", "logs/error.log"]
+        process.standardInput = FileHandle.nullDevice
+        let console = "\(prefix)/logs/console.log"
+        _ = FileManager.default.createFile(atPath: console, contents: nil)
+        let consoleHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: console))
+        process.standardOutput = consoleHandle
+        process.standardError = consoleHandle
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do {
+            try process.run()
+        } catch {
+            throw TestSupportError("cannot start \(executablePath): \(error)")
+        }
+        try? consoleHandle.close()
+        return (process, exited)
+    }
+
+    /// True once every port accepts a connection; false if nginx exited
+    /// first. Throws if neither happens within 10 seconds.
+    private static func waitUntilListening(
+        process: Process, exited: DispatchSemaphore, ports: [Int], prefix: String
+    ) throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if exited.wait(timeout: .now()) == .success {
+                exited.signal()
+                return false
+            }
+            let pidFileWritten = FileManager.default.fileExists(atPath: "\(prefix)/logs/nginx.pid")
+            let listening = ports.allSatisfy { port in
+                guard let descriptor = try? Socket.connect(to: SocketAddress(host: "127.0.0.1", port: port)) else {
+                    return false
+                }
+                close(descriptor)
+                return true
+            }
+            if pidFileWritten && listening {
+                return true
+            }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        _ = exited.wait(timeout: .now() + 5)
+        throw TestSupportError("nginx did not listen within 10 seconds; error log:\n\(readErrorLog(prefix: prefix))")
+    }
+
+    private static func writeConfiguration(
+        prefix: String, plainPort: Int, tlsPort: Int, ipv6: Bool, documentRoot: String,
+        certificates: TestCertificates, extra: String
+    ) throws {
+        let fileManager = FileManager.default
+        for directory in ["conf", "logs", "temp"] {
+            try fileManager.createDirectory(atPath: "\(prefix)/\(directory)", withIntermediateDirectories: true)
+        }
+        var listens = [
+            "listen 127.0.0.1:\(plainPort);",
+            "listen 127.0.0.1:\(tlsPort) ssl;",
+        ]
+        if ipv6 {
+            listens += ["listen [::1]:\(plainPort);", "listen [::1]:\(tlsPort) ssl;"]
+        }
+        let user = geteuid() == 0 ? "user root;" : ""
+        let configuration = """
+            # Written by PorterTestSupport.NginxServer.
+            daemon off;
+            master_process on;
+            worker_processes 1;
+            \(user)
+            pid logs/nginx.pid;
+            error_log logs/error.log notice;
+
+            events {
+                worker_connections 512;
+            }
+
+            http {
+                types {
+                    text/html html htm;
+                    text/plain txt;
+                    text/css css;
+                    application/javascript js;
+                    application/json json;
+                    image/png png;
+                    application/octet-stream bin;
+                }
+                default_type application/octet-stream;
+
+                log_format porter '\(accessLogFormat)';
+                access_log logs/access.log porter;
+
+                client_body_temp_path temp/client_body;
+                proxy_temp_path temp/proxy;
+                fastcgi_temp_path temp/fastcgi;
+                uwsgi_temp_path temp/uwsgi;
+                scgi_temp_path temp/scgi;
+
+                sendfile on;
+                keepalive_timeout 75s;
+                keepalive_requests 100000;
+                server_tokens off;
+
+                server {
+                    \(listens.joined(separator: "\n            "))
+                    server_name localhost;
+
+                    ssl_certificate "\(certificates.leafChainPath)";
+                    ssl_certificate_key "\(certificates.leafKeyPath)";
+                    ssl_protocols TLSv1.2 TLSv1.3;
+
+                    root "\(documentRoot)";
+
+                    \(extra)
+                }
+            }
+
+            """
+        try configuration.write(toFile: "\(prefix)/conf/nginx.conf", atomically: true, encoding: .utf8)
+    }
+}

@@ -1,1 +1,0 @@
-// Shared helpers for Porter's tests: loopback servers, throwaway certificates.
