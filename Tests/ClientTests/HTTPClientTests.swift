@@ -9,11 +9,11 @@ struct HTTPClientTests {
     enum Scheme: String, CaseIterable, Sendable { case http, https }
 
     static func server(_ scheme: Scheme, address: String = "127.0.0.1", handler: @escaping ScriptedServer.Handler) throws -> ScriptedServer {
-        try ScriptedServer(security: scheme == .https ? .tls(TestCertificates.shared) : .plain, address: address, handler: handler)
+        try ScriptedServer(security: scheme == .https ? .tls(try TestCertificates.shared) : .plain, address: address, handler: handler)
     }
 
-    static func client() -> HTTPClient {
-        HTTPClient(configuration: .init(tls: TLSConfiguration(caFile: TestCertificates.shared.caCertificatePath)))
+    static func client() throws -> HTTPClient {
+        HTTPClient(configuration: .init(tls: TLSConfiguration(caFile: (try TestCertificates.shared).caCertificatePath)))
     }
 
     static func request(_ server: ScriptedServer, _ path: String = "/", method: HTTPRequest.Method = .get, fields: HTTPFields = [:]) -> HTTPRequest {
@@ -36,13 +36,13 @@ struct HTTPClientTests {
                 try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Case: Kept\r\n\r\nhello")
             }
         }
-        let (response, body) = try await Self.fetch(Self.client(), Self.request(server, "/a?b=c"))
+        let (response, body) = try await Self.fetch(try Self.client(), Self.request(server, "/a?b=c"))
         #expect(response.head.status == .ok)
         #expect(body == Array("hello".utf8))
         #expect(response.wireHead.fields.fields.map(\.name) == ["Content-Length", "X-Case"])
         let head = try #require(server.requestHeads.first)
         #expect(head.hasPrefix("GET /a?b=c HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nUser-Agent: porter/\(porterVersion)\r\nAccept: */*\r\n"))
-        #expect(response.tlsSession != nil == (scheme == .https))
+        #expect((response.tlsSession != nil) == (scheme == .https))
         #expect(server.errors.isEmpty)
     }
 
@@ -52,7 +52,7 @@ struct HTTPClientTests {
             _ = try connection.readRequest()
             try connection.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Checksum: abc\r\n\r\n")
         }
-        let client = Self.client()
+        let client = try Self.client()
         let (body, trailers) = try await client.execute(Self.request(server)) { response in
             (try await response.body.collect(upTo: 100), response.body.trailers)
         }
@@ -67,7 +67,7 @@ struct HTTPClientTests {
             try connection.write(request.body)
         }
         let payload = Array(repeating: UInt8(ascii: "x"), count: 100_000)
-        let (_, echoed) = try await Self.fetch(Self.client(), Self.request(server, method: .post), body: payload)
+        let (_, echoed) = try await Self.fetch(try Self.client(), Self.request(server, method: .post), body: payload)
         #expect(echoed == payload)
         #expect(server.requestHeads.first?.contains("Content-Length: 100000\r\n") == true)
     }
@@ -77,7 +77,7 @@ struct HTTPClientTests {
             _ = try connection.readRequest()
             try connection.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
         }
-        let (response, body) = try await Self.fetch(Self.client(), Self.request(server))
+        let (response, body) = try await Self.fetch(try Self.client(), Self.request(server))
         #expect(response.precedingHeads.map(\.status) == [100, 102])
         #expect(response.wireHead.status == 200)
         #expect(body == Array("ok".utf8))
@@ -91,7 +91,7 @@ struct HTTPClientTests {
             connection.close()
         }
         await #expect(throws: PorterError(.incompleteBody, "")) {
-            _ = try await Self.fetch(Self.client(), Self.request(server))
+            _ = try await Self.fetch(try Self.client(), Self.request(server))
         }
     }
 
@@ -101,7 +101,7 @@ struct HTTPClientTests {
             connection.close()
         }
         await #expect(throws: PorterError(.emptyReply, "")) {
-            _ = try await Self.fetch(Self.client(), Self.request(server))
+            _ = try await Self.fetch(try Self.client(), Self.request(server))
         }
     }
 
@@ -112,7 +112,7 @@ struct HTTPClientTests {
             connection.closeWithoutNotify()
         }
         await #expect {
-            _ = try await Self.fetch(Self.client(), Self.request(server))
+            _ = try await Self.fetch(try Self.client(), Self.request(server))
         } throws: { error in
             (error as? PorterError)?.code == .receiveFailed && (error as? PorterError)?.reason.contains("truncated") == true
         }
@@ -124,7 +124,7 @@ struct HTTPClientTests {
             try connection.write("HTTP/1.0 200 OK\r\n\r\nsome body")
             connection.close()
         }
-        let (_, body) = try await Self.fetch(Self.client(), Self.request(server))
+        let (_, body) = try await Self.fetch(try Self.client(), Self.request(server))
         #expect(body == Array("some body".utf8))
     }
 
@@ -134,8 +134,8 @@ struct HTTPClientTests {
     func reusesOneConnectionForSequentialRequests(_ scheme: Scheme) async throws {
         let server = try ScriptedServer.respondingAlways(
             with: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
-            security: scheme == .https ? .tls(TestCertificates.shared) : .plain)
-        let client = Self.client()
+            security: scheme == .https ? .tls(try TestCertificates.shared) : .plain)
+        let client = try Self.client()
         for _ in 0..<5 {
             let (_, body) = try await Self.fetch(client, Self.request(server))
             #expect(body == Array("ok".utf8))
@@ -151,7 +151,7 @@ struct HTTPClientTests {
     ])
     func doesNotReuseAConnectionTheResponseRuledOut(_ response: String) async throws {
         let server = try ScriptedServer.respondingAlways(with: response)
-        let client = Self.client()
+        let client = try Self.client()
         for _ in 0..<2 {
             let (_, body) = try await Self.fetch(client, Self.request(server))
             #expect(body == Array("ok".utf8))
@@ -165,7 +165,7 @@ struct HTTPClientTests {
             try connection.write("HTTP/1.1 200 OK\r\n\r\nuntil close")
             connection.close()
         }
-        let client = Self.client()
+        let client = try Self.client()
         for _ in 0..<2 {
             let (_, body) = try await Self.fetch(client, Self.request(server))
             #expect(body == Array("until close".utf8))
@@ -184,7 +184,7 @@ struct HTTPClientTests {
             _ = try connection.readRequest()
             connection.close()
         }
-        let client = Self.client()
+        let client = try Self.client()
         for _ in 0..<2 {
             let (_, body) = try await Self.fetch(client, Self.request(server))
             #expect(body == Array("ok".utf8))
@@ -199,7 +199,7 @@ struct HTTPClientTests {
             _ = try connection.readRequest()
             connection.close()
         }
-        let client = Self.client()
+        let client = try Self.client()
         _ = try await Self.fetch(client, Self.request(server))
         await #expect(throws: PorterError(.emptyReply, "")) {
             _ = try await Self.fetch(client, Self.request(server, method: .post), body: Array("x".utf8))
@@ -223,7 +223,7 @@ struct HTTPClientTests {
         }
         var options = RequestOptions(followsRedirects: true)
         options.maximumRedirects = 5
-        let (response, echoed) = try await Self.fetch(Self.client(), Self.request(server, "/start", method: .post), body: Array("data".utf8), options: options)
+        let (response, echoed) = try await Self.fetch(try Self.client(), Self.request(server, "/start", method: .post), body: Array("data".utf8), options: options)
         #expect(String(decoding: echoed, as: UTF8.self) == "\(method) \(body)")
         #expect(response.redirectCount == 1)
         #expect(response.precedingHeads.map(\.status) == [status])
@@ -246,7 +246,7 @@ struct HTTPClientTests {
         fields[.authorization] = "Basic c2VjcmV0"
         fields[.cookie] = "session=1"
         fields[HTTPField.Name("X-Kept")!] = "yes"
-        _ = try await Self.fetch(Self.client(), Self.request(origin, fields: fields), options: RequestOptions(followsRedirects: true))
+        _ = try await Self.fetch(try Self.client(), Self.request(origin, fields: fields), options: RequestOptions(followsRedirects: true))
         let first = try #require(origin.requestHeads.first)
         let second = try #require(target.requestHeads.first)
         #expect(first.contains("Authorization: Basic c2VjcmV0") && first.contains("Cookie: session=1"))
@@ -260,14 +260,14 @@ struct HTTPClientTests {
         var options = RequestOptions(followsRedirects: true)
         options.maximumRedirects = 3
         await #expect(throws: PorterError(.tooManyRedirects, "")) {
-            _ = try await Self.fetch(Self.client(), Self.request(server), options: options)
+            _ = try await Self.fetch(try Self.client(), Self.request(server), options: options)
         }
         #expect(server.requestHeads.count == 4)
     }
 
     @Test func doesNotFollowRedirectsUnlessAsked() async throws {
         let server = try ScriptedServer.respondingAlways(with: "HTTP/1.1 301 Moved\r\nLocation: /x\r\nContent-Length: 4\r\n\r\nmove")
-        let (response, body) = try await Self.fetch(Self.client(), Self.request(server))
+        let (response, body) = try await Self.fetch(try Self.client(), Self.request(server))
         #expect(response.wireHead.status == 301)
         #expect(body == Array("move".utf8))
     }
@@ -281,7 +281,7 @@ struct HTTPClientTests {
         }
         let started = ContinuousClock.now
         await #expect {
-            _ = try await Self.fetch(Self.client(), Self.request(server), options: RequestOptions(totalTimeout: .milliseconds(300)))
+            _ = try await Self.fetch(try Self.client(), Self.request(server), options: RequestOptions(totalTimeout: .milliseconds(300)))
         } throws: { error in
             (error as? PorterError)?.code == .timedOut && (error as? PorterError)?.reason.contains("total time limit") == true
         }
@@ -293,7 +293,7 @@ struct HTTPClientTests {
         // HTTPTypes replaces CR/LF in values, so inject through the path, which reaches the request line.
         let request = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1:\(server.port)", path: "/a\r\nX-Injected: 1")
         await #expect(throws: PorterError(.invalidURL, "")) {
-            _ = try await Self.fetch(Self.client(), request)
+            _ = try await Self.fetch(try Self.client(), request)
         }
         #expect(server.acceptedConnectionCount == 0)
     }
@@ -307,7 +307,7 @@ struct HTTPClientTests {
         }()
         let request = HTTPRequest(method: .get, scheme: "http", authority: "127.0.0.1:\(port)", path: "/")
         await #expect {
-            _ = try await Self.fetch(Self.client(), request)
+            _ = try await Self.fetch(try Self.client(), request)
         } throws: { error in
             (error as? PorterError)?.code == .cannotConnect && (error as? PorterError)?.reason.contains("refused") == true
         }
@@ -317,14 +317,14 @@ struct HTTPClientTests {
         // localhost may resolve to ::1 first; the server listens on 127.0.0.1 only.
         let server = try ScriptedServer.respondingAlways(with: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
         let request = HTTPRequest(method: .get, scheme: "http", authority: "localhost:\(server.port)", path: "/")
-        let (response, body) = try await Self.fetch(Self.client(), request)
+        let (response, body) = try await Self.fetch(try Self.client(), request)
         #expect(body == Array("ok".utf8))
         #expect(response.remoteAddress.host == "127.0.0.1")
     }
 
     @Test func concurrentRequestsEachGetAConnection() async throws {
         let server = try ScriptedServer.respondingAlways(with: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-        let client = Self.client()
+        let client = try Self.client()
         let request = Self.request(server)
         let bodies = try await withThrowingTaskGroup(of: [UInt8].self) { group in
             for _ in 0..<20 {
