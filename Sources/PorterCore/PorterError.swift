@@ -70,7 +70,7 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let conflictingContentLength = Code("conflictingContentLength")
         /// `Transfer-Encoding` does not end in `chunked`, or names an unknown coding.
         public static let invalidTransferEncoding = Code("invalidTransferEncoding")
-        /// A chunk-size line is not hexadecimal, or overflows.
+        /// A chunk-size line is malformed: no hexadecimal size, one that overflows, or malformed chunk extensions.
         public static let invalidChunkSize = Code("invalidChunkSize")
         /// Chunk data was not followed by CRLF, or a trailer line was malformed.
         public static let malformedChunk = Code("malformedChunk")

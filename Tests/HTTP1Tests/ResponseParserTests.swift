@@ -94,6 +94,12 @@ private let goodResponses: [ResponseFixture] = [
         trailers: [HeaderField(name: "Expires", value: "never"), HeaderField(name: "X-Checksum", value: "abc")]
     ),
     ResponseFixture(
+        name: "chunk extensions: bare names, BWS around =, quoted-pair, obs-text",
+        wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "4 ;a = \"q\\\"p;\u{00E9}\" ; b;c=d\r\nwxyz\r\n0;last\r\n\r\n",
+        statuses: [200], bodies: ["wxyz"], framing: .chunked
+    ),
+    ResponseFixture(
         name: "chunked with bare LF, upper-case hex and leading zeros",
         wire: "HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n000A\n0123456789\n0\n\n",
         statuses: [200], bodies: ["0123456789"], framing: .chunked
@@ -377,6 +383,31 @@ private let badResponses: [ResponseFixture] = [
     ResponseFixture(
         name: "junk after chunk size",
         wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 x\r\nhello\r\n",
+        statuses: [200], error: .invalidChunkSize
+    ),
+    ResponseFixture(
+        name: "whitespace after chunk size without an extension (llhttp transfer-encoding.md:4)",
+        wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n25  \r\nThis is the data in the first chunk\r\n\r\n0\r\n\r\n",
+        statuses: [200], error: .invalidChunkSize
+    ),
+    ResponseFixture(
+        name: "chunk extension without a name (llhttp transfer-encoding.md:248)",
+        wire: "HTTP/1.1 200 OK\r\nTransfer-encoding: chunked\r\n\r\n2;\r\naa\r\n0\r\n\r\n",
+        statuses: [200], error: .invalidChunkSize
+    ),
+    ResponseFixture(
+        name: "chunk extension with an unclosed quoted value (llhttp transfer-encoding.md:345)",
+        wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ilovew3=\"abc\";somuchlove=\"def; ghi\r\nhello\r\n0\r\n\r\n",
+        statuses: [200], error: .invalidChunkSize
+    ),
+    ResponseFixture(
+        name: "chunk extension with an empty value",
+        wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;a=\r\nx\r\n0\r\n\r\n",
+        statuses: [200], error: .invalidChunkSize
+    ),
+    ResponseFixture(
+        name: "bare CR in a chunk extension",
+        wire: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;a\rb\r\nx\r\n0\r\n\r\n",
         statuses: [200], error: .invalidChunkSize
     ),
     ResponseFixture(

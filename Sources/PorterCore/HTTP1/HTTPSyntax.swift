@@ -6,6 +6,8 @@ enum HTTPSyntax {
     static let htab: UInt8 = 0x09
     static let colon: UInt8 = 0x3A
     static let nul: UInt8 = 0x00
+    static let dquote: UInt8 = 0x22
+    static let backslash: UInt8 = 0x5C
 
     /// Whether `byte` is a `tchar` (RFC 9110 §5.6.2): the bytes of a method, a field name or a coding.
     @inline(__always)
@@ -27,6 +29,12 @@ enum HTTPSyntax {
     /// Whether `byte` is optional whitespace (RFC 9110 §5.6.3: SP or HTAB).
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == sp || byte == htab }
+
+    /// Whether `byte` may stand in a quoted-string, or follow its backslash (RFC 9110 §5.6.4):
+    /// HTAB, SP, VCHAR or obs-text, never another control byte. DQUOTE and backslash are the
+    /// caller's to treat first.
+    @inline(__always)
+    static func isQuotedTextByte(_ byte: UInt8) -> Bool { byte == htab || (byte >= sp && byte != 0x7F) }
 
     /// Whether `byte` is an ASCII decimal digit.
     @inline(__always)
