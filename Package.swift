@@ -44,6 +44,13 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]
         ),
+        /// The brotli encoder, linked into tests only: they make their own br fixtures.
+        .systemLibrary(
+            name: "CBrotliEncoder",
+            path: "Modules/CBrotliEncoder",
+            pkgConfig: "libbrotlienc",
+            providers: [.apt(["libbrotli-dev"])]
+        ),
         .target(
             name: "PorterCore",
             dependencies: [
@@ -72,7 +79,10 @@ let package = Package(
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["PorterCore"]),
         .testTarget(name: "TransportTests", dependencies: ["PorterCore", "PorterTestSupport"]),
-        .testTarget(name: "ClientTests", dependencies: ["PorterCore", "PorterTestSupport"]),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: ["PorterCore", "PorterTestSupport", "CZlib", "CZstd", "CBrotliEncoder"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["PorterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
