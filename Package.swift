@@ -26,11 +26,39 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
         .systemLibrary(name: "CLinuxIO", path: "Modules/CLinuxIO"),
+        .systemLibrary(
+            name: "CZlib",
+            path: "Modules/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CBrotli",
+            path: "Modules/CBrotli",
+            pkgConfig: "libbrotlidec",
+            providers: [.apt(["libbrotli-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            path: "Modules/CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        /// The brotli encoder, linked into tests only: they make their own br fixtures.
+        .systemLibrary(
+            name: "CBrotliEncoder",
+            path: "Modules/CBrotliEncoder",
+            pkgConfig: "libbrotlienc",
+            providers: [.apt(["libbrotli-dev"])]
+        ),
         .target(
             name: "PorterCore",
             dependencies: [
                 "COpenSSL",
                 "CLinuxIO",
+                "CZlib",
+                "CBrotli",
+                "CZstd",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
@@ -51,7 +79,10 @@ let package = Package(
         ),
         .testTarget(name: "HTTP1Tests", dependencies: ["PorterCore"]),
         .testTarget(name: "TransportTests", dependencies: ["PorterCore", "PorterTestSupport"]),
-        .testTarget(name: "ClientTests", dependencies: ["PorterCore", "PorterTestSupport"]),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: ["PorterCore", "PorterTestSupport", "CZlib", "CZstd", "CBrotliEncoder"]
+        ),
         .testTarget(name: "CLITests", dependencies: ["PorterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

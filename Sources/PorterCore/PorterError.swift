@@ -79,6 +79,13 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         /// The connection closed in the middle of the response head.
         public static let incompleteHead = Code("incompleteHead")
 
+        // MARK: - Content codings (RFC 9110 §8.4)
+
+        /// `Content-Encoding` (or `Transfer-Encoding`) names a coding Porter cannot decode.
+        public static let unsupportedContentEncoding = Code("unsupportedContentEncoding")
+        /// A coded body is corrupt, was cut short, has stray bytes after its end, or stacks too many codings.
+        public static let badContentEncoding = Code("badContentEncoding")
+
         // MARK: - Client policy
 
         /// More redirects than the configured maximum.
@@ -87,6 +94,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let invalidRedirect = Code("invalidRedirect")
         /// A consumer of a response body failed to take the bytes (a full disk, a closed pipe).
         public static let writeFailed = Code("writeFailed")
+        /// The body, once decoded, grew past the configured maximum size.
+        public static let maximumFileSizeExceeded = Code("maximumFileSizeExceeded")
     }
 
     /// What class of failure this is.
