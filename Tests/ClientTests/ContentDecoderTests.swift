@@ -5,7 +5,7 @@ import Foundation
 import Testing
 @testable import PorterCore
 
-@Suite("ContentDecoder")
+@Suite("ContentDecoder", .serialized)
 struct ContentDecoderTests {
     // MARK: - Round trips
 

@@ -279,13 +279,11 @@ struct HTTPClientTests {
             _ = try connection.readRequest()
             _ = try connection.readToEnd()
         }
-        let started = ContinuousClock.now
         await #expect {
             _ = try await Self.fetch(try Self.client(), Self.request(server), options: RequestOptions(totalTimeout: .milliseconds(300)))
         } throws: { error in
             (error as? PorterError)?.code == .timedOut && (error as? PorterError)?.reason.contains("total time limit") == true
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     @Test func refusesAHeaderThatWouldSplitTheRequest() async throws {

@@ -19,7 +19,7 @@ struct IOPollerTests {
     @Test func resumesWhenTheDescriptorBecomesReadable() async throws {
         let (a, b) = Self.socketPair()
         defer { close(a); close(b) }
-        async let waited: Void = IOPoller.shared.wait(fd: a, for: .readable, deadline: .after(.seconds(10), limit: "test"), what: "reading")
+        async let waited: Void = IOPoller.shared.wait(fd: a, for: .readable, deadline: .after(.seconds(60), limit: "test"), what: "reading")
         try await Task.sleep(for: .milliseconds(50))
         var byte: UInt8 = 1
         #expect(write(b, &byte, 1) == 1)
@@ -53,7 +53,7 @@ struct IOPollerTests {
         defer { pairs.forEach { close($0.0); close($0.1) } }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (a, _) in pairs {
-                group.addTask { try await IOPoller.shared.wait(fd: a, for: .readable, deadline: .after(.seconds(10), limit: "test"), what: "reading") }
+                group.addTask { try await IOPoller.shared.wait(fd: a, for: .readable, deadline: .after(.seconds(60), limit: "test"), what: "reading") }
             }
             try await Task.sleep(for: .milliseconds(50))
             for (_, b) in pairs.reversed() {

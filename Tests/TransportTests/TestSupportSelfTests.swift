@@ -466,7 +466,7 @@ struct ChildProcessSelfTests {
         await #expect(throws: TestSupportError.self) {
             _ = try await ChildProcess.run("/bin/sleep", ["30"], timeout: .milliseconds(300))
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(25))
     }
 
     @Test func findsAndRunsPorter() async throws {
