@@ -26,6 +26,8 @@ enum ExitStatus {
         case .sendFailed: return 55
         case .receiveFailed, .invalidChunkSize, .malformedChunk, .incompleteHead, .tlsStreamFailed: return 56
         case .certificateVerificationFailed: return 60
+        case .unsupportedContentEncoding, .badContentEncoding: return 61
+        case .maximumFileSizeExceeded: return 63
         case .tlsConfigurationInvalid: return 77
         case .headerBlockTooLarge, .tooManyHeaderFields: return 100
         default: return 8

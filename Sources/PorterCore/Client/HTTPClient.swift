@@ -91,7 +91,7 @@ public final class HTTPClient: Sendable {
             let (exchange, interim, head) = try await send(current, options: options, totalDeadline: totalDeadline)
             precedingHeads += interim
 
-            if options.followsRedirects, let next = try redirect(from: current, head: head) {
+            if options.followsRedirects, let next = try redirect(from: current, head: head, options: options) {
                 if let maximum = options.maximumRedirects, redirectCount >= maximum {
                     exchange.connection.close()
                     throw PorterError(.tooManyRedirects, "maximum (\(maximum)) redirects followed; the next was to \(next.url)")
@@ -104,10 +104,17 @@ public final class HTTPClient: Sendable {
                 continue
             }
 
+            let decoder: ContentDecoder?
+            do {
+                decoder = try makeDecoder(for: head, exchange: exchange, options: options)
+            } catch {
+                exchange.connection.close()
+                throw error
+            }
             let response = HTTPClientResponse(
                 head: head.httpResponse, wireHead: head, precedingHeads: precedingHeads, url: current.url,
                 redirectCount: redirectCount, remoteAddress: exchange.connection.remoteAddress,
-                tlsSession: exchange.connection.tlsSession, body: ResponseBody(exchange: exchange))
+                tlsSession: exchange.connection.tlsSession, body: ResponseBody(exchange: exchange, decoder: decoder))
             do {
                 let result = try await handler(response)
                 release(exchange)
@@ -214,6 +221,31 @@ public final class HTTPClient: Sendable {
         }
     }
 
+    // MARK: - Bodies
+
+    /// The decoder the options and the response call for, or nil when the body passes through as is.
+    ///
+    /// - Throws: ``PorterError/Code/maximumFileSizeExceeded`` when `Content-Length`
+    ///   already exceeds the limit; ``PorterError/Code/unsupportedContentEncoding``.
+    private func makeDecoder(for head: ResponseHead, exchange: HTTP1Exchange, options: RequestOptions) throws(PorterError) -> ContentDecoder? {
+        if let limit = options.maximumBodyBytes, case .contentLength(let length) = exchange.framing, length > limit {
+            throw PorterError(.maximumFileSizeExceeded, "the body is \(length) bytes, more than the \(limit) allowed")
+        }
+        var codings: [String] = []
+        if options.decodesContent {
+            codings += Self.codingList(head.fields.values(named: "Content-Encoding"))
+        }
+        if options.decodesTransferCodings {
+            codings += Self.codingList(head.fields.values(named: "Transfer-Encoding")).filter { $0.lowercased() != "chunked" }
+        }
+        guard !codings.isEmpty || options.maximumBodyBytes != nil else { return nil }
+        return try ContentDecoder(codings: codings, maximumOutputBytes: options.maximumBodyBytes)
+    }
+
+    private static func codingList(_ values: [String]) -> [String] {
+        values.flatMap { $0.split(separator: ",") }.map { String($0.trimmingASCIIWhitespace()) }.filter { !$0.isEmpty }
+    }
+
     // MARK: - Request heads
 
     private func makeHead(_ request: PendingRequest, options: RequestOptions) throws(PorterError) -> RequestHead {
@@ -225,6 +257,14 @@ public final class HTTPClient: Sendable {
         if !isSet("host") { fields.append(name: "Host", value: request.url.authority) }
         if !isSet("user-agent") { fields.append(name: "User-Agent", value: configuration.userAgent) }
         if !isSet("accept") { fields.append(name: "Accept", value: "*/*") }
+        if options.decodesContent && !isSet("accept-encoding") {
+            fields.append(name: "Accept-Encoding", value: ContentDecoder.acceptEncodingValue)
+        }
+        if options.decodesTransferCodings && !isSet("te") {
+            // RFC 9110 §10.1.4: TE is a hop-by-hop field, so Connection must name it.
+            fields.append(name: "TE", value: "gzip")
+            if !isSet("connection") { fields.append(name: "Connection", value: "TE") }
+        }
         for field in request.fields {
             fields.append(name: field.name.rawName, value: field.value)
         }
@@ -246,12 +286,14 @@ public final class HTTPClient: Sendable {
     /// RFC 9110 §15.4: 301 and 302 turn POST into GET (as every browser and
     /// curl do), 303 turns anything but HEAD into GET, 307 and 308 keep the
     /// method and body. Credentials and cookies are dropped when the origin changes.
-    private func redirect(from request: PendingRequest, head: ResponseHead) throws(PorterError) -> PendingRequest? {
+    private func redirect(from request: PendingRequest, head: ResponseHead, options: RequestOptions) throws(PorterError) -> PendingRequest? {
         guard [301, 302, 303, 307, 308].contains(head.status) else { return nil }
         guard let location = head.fields["Location"] else { return nil }
         var next = request
         next.url = try request.url.resolving(location)
-        let becomesGet = (head.status == 301 || head.status == 302) ? request.method == "POST"
+        let keepsPOST = request.method == "POST" && options.postKeptAfterRedirects.contains(head.status)
+        let becomesGet = keepsPOST ? false
+            : (head.status == 301 || head.status == 302) ? request.method == "POST"
             : head.status == 303 ? request.method != "HEAD" : false
         if becomesGet {
             next.method = "GET"
@@ -260,6 +302,9 @@ public final class HTTPClient: Sendable {
         if next.body == nil {
             next.fields[.contentLength] = nil
             next.fields[.contentType] = nil
+        }
+        if options.setsRefererOnRedirect {
+            next.fields[.referer] = request.url.description
         }
         if next.url.origin != request.url.origin {
             next.fields[.authorization] = nil

@@ -16,6 +16,21 @@ public struct RequestOptions: Sendable {
     public var omittedFields: Set<String>
     /// Whether `.` and `..` path segments are resolved before sending (curl's default; `--path-as-is` turns it off).
     public var removesDotSegments: Bool
+    /// Redirect statuses after which a POST stays a POST (curl's `--post301`,
+    /// `--post302`, `--post303`); by default 301, 302 and 303 turn POST into GET.
+    public var postKeptAfterRedirects: Set<Int>
+    /// Whether a followed redirect sends `Referer` with the URL it came from (curl's `-e ';auto'`).
+    public var setsRefererOnRedirect: Bool
+    /// Whether to ask for compressed content (`Accept-Encoding: gzip, deflate, br, zstd`,
+    /// unless the request sets its own) and decode what `Content-Encoding` names (curl's `--compressed`).
+    public var decodesContent: Bool
+    /// Whether to ask for transfer codings (`TE: gzip`) and decode the codings
+    /// `Transfer-Encoding` names before `chunked` (curl's `--tr-encoding`).
+    public var decodesTransferCodings: Bool
+    /// The most body bytes accepted, after decoding: a larger `Content-Length` fails before
+    /// the body is read, and a body that grows past it fails as it crosses
+    /// (``PorterError/Code/maximumFileSizeExceeded``, curl's `--max-filesize`). Nil for no limit.
+    public var maximumBodyBytes: UInt64?
     /// Called with each ``ClientEvent`` as it happens, on the request's task.
     public var eventHandler: (@Sendable (ClientEvent) -> Void)?
 
@@ -29,8 +44,18 @@ public struct RequestOptions: Sendable {
         version: HTTPVersion = .http1_1,
         omittedFields: Set<String> = [],
         removesDotSegments: Bool = true,
+        postKeptAfterRedirects: Set<Int> = [],
+        setsRefererOnRedirect: Bool = false,
+        decodesContent: Bool = false,
+        decodesTransferCodings: Bool = false,
+        maximumBodyBytes: UInt64? = nil,
         eventHandler: (@Sendable (ClientEvent) -> Void)? = nil
     ) {
+        self.postKeptAfterRedirects = postKeptAfterRedirects
+        self.setsRefererOnRedirect = setsRefererOnRedirect
+        self.decodesContent = decodesContent
+        self.decodesTransferCodings = decodesTransferCodings
+        self.maximumBodyBytes = maximumBodyBytes
         self.followsRedirects = followsRedirects
         self.maximumRedirects = maximumRedirects
         self.connectTimeout = connectTimeout

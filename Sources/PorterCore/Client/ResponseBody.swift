@@ -1,7 +1,12 @@
 /// The body of a response, read from the connection as the consumer asks for it.
 ///
+/// When the request asked for decoding (``RequestOptions/decodesContent``,
+/// ``RequestOptions/decodesTransferCodings``), the body is delivered decoded;
+/// a ``RequestOptions/maximumBodyBytes`` limit applies to what is delivered.
+///
 /// Nothing buffers the whole body: ``forEachChunk(_:)`` hands out slices of
-/// the connection's read buffer without copying, and iterating with
+/// the connection's read buffer without copying (decoded bytes come from one
+/// reused buffer per coding), and iterating with
 /// `for try await chunk in body` copies one piece at a time. Valid only
 /// inside the handler passed to ``HTTPClient/execute(_:body:options:isolation:_:)``,
 /// on that handler's task.
@@ -10,8 +15,42 @@ public final class ResponseBody: AsyncSequence {
     public typealias Failure = PorterError
 
     let exchange: HTTP1Exchange
+    private let decoder: DecoderBox?
 
-    init(exchange: HTTP1Exchange) { self.exchange = exchange }
+    init(exchange: HTTP1Exchange, decoder: consuming ContentDecoder?) {
+        self.exchange = exchange
+        if let decoder = decoder.take() {
+            self.decoder = DecoderBox(decoder)
+        } else {
+            self.decoder = nil
+        }
+    }
+
+    /// Holds the non-copyable decoder so that the body can mutate it.
+    private final class DecoderBox {
+        var decoder: ContentDecoder
+        var finished = false
+        init(_ decoder: consuming ContentDecoder) { self.decoder = decoder }
+    }
+
+    /// Delivers the next piece of the (decoded) body to `consume`; false once the body is complete.
+    private func nextChunk(
+        isolation actor: isolated (any Actor)?,
+        _ consume: (UnsafeRawBufferPointer) throws -> Void
+    ) async throws(PorterError) -> Bool {
+        guard let box = decoder else {
+            return try await exchange.readBodyChunk(isolation: actor, consume)
+        }
+        if box.finished { return false }
+        let more = try await exchange.readBodyChunk(isolation: actor) { bytes in
+            try box.decoder.decode(bytes, output: consume)
+        }
+        if !more {
+            box.finished = true
+            try box.decoder.finish(output: consume)
+        }
+        return true
+    }
 
     /// Calls `consume` with each piece of the body, in order, until it is complete.
     ///
@@ -22,7 +61,7 @@ public final class ResponseBody: AsyncSequence {
         isolation actor: isolated (any Actor)? = #isolation,
         _ consume: (UnsafeRawBufferPointer) throws -> Void
     ) async throws(PorterError) {
-        while try await exchange.readBodyChunk(isolation: actor, consume) {}
+        while try await nextChunk(isolation: actor, consume) {}
     }
 
     /// Reads the whole body into memory, failing when it exceeds `limit` bytes.
@@ -37,7 +76,7 @@ public final class ResponseBody: AsyncSequence {
         return result
     }
 
-    /// Body bytes delivered so far.
+    /// Body bytes received so far, before any decoding.
     public var bytesReceived: UInt64 { exchange.bodyBytesDelivered }
 
     /// Whether the whole body has been read.
@@ -56,8 +95,12 @@ public final class ResponseBody: AsyncSequence {
 
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(PorterError) -> [UInt8]? {
             var chunk: [UInt8]?
-            let more = try await body.exchange.readBodyChunk(isolation: actor) { chunk = Array($0) }
-            return more ? chunk : nil
+            while chunk == nil {
+                var received: [UInt8] = []
+                guard try await body.nextChunk(isolation: actor, { received += $0 }) else { return nil }
+                if !received.isEmpty { chunk = received }
+            }
+            return chunk
         }
     }
 

@@ -88,6 +88,34 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("path-as-is"), help: "Send '.' and '..' path segments as they are.")
     var pathAsIs = false
 
+    @Flag(name: .customLong("compressed"), help: "Ask for a compressed response (gzip, deflate, br, zstd) and decode it.")
+    var compressed = false
+
+    @Flag(name: .customLong("tr-encoding"), help: "Ask for a compressed transfer encoding and decode it.")
+    var transferEncoding = false
+
+    @Flag(name: .customLong("raw"), help: "Pass content and transfer codings through undecoded.")
+    var raw = false
+
+    @Option(name: .customLong("max-filesize"), help: ArgumentHelp("Fail with exit status 63 when the body would exceed this size (suffixes k, M, G).", valueName: "bytes"))
+    var maxFileSize: ByteCount?
+
+    @Option(name: [.customShort("e"), .customLong("referer")], parsing: .unconditional,
+            help: ArgumentHelp("Send this Referer; ';auto' (alone or after a URL) also sets it on redirects.", valueName: "URL"))
+    var referer: String?
+
+    @Flag(name: .customLong("post301"), help: "Keep POST as POST after a 301 redirect.")
+    var post301 = false
+
+    @Flag(name: .customLong("post302"), help: "Keep POST as POST after a 302 redirect.")
+    var post302 = false
+
+    @Flag(name: .customLong("post303"), help: "Keep POST as POST after a 303 redirect.")
+    var post303 = false
+
+    @Flag(name: .customLong("follow"), help: "Follow redirects as RFC 9110 says: only 303 changes the method.")
+    var followBySpecification = false
+
     @Flag(name: [.customShort("q"), .customLong("disable")], help: "Accepted for curl compatibility: Porter reads no configuration file.")
     var disableConfigFile = false
 
@@ -194,6 +222,9 @@ struct Fetch: AsyncParsableCommand {
             let decoded = userInfo.removingPercentEncoding
             fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array(decoded.utf8))))
         }
+        if let referer = refererValue, !named.contains("referer") {
+            fields.append(HTTPField(name: .referer, value: referer))
+        }
         if let range, !named.contains("range") {
             fields.append(HTTPField(name: .range, value: "bytes=\(range)"))
         }
@@ -203,20 +234,36 @@ struct Fetch: AsyncParsableCommand {
         return (fields, omitted)
     }
 
+    /// The Referer from `-e`, without its `;auto` suffix.
+    private var refererValue: String? {
+        guard let referer else { return nil }
+        let value = referer.hasSuffix(";auto") ? String(referer.dropLast(5)) : referer
+        return value.isEmpty ? nil : value
+    }
+
     private static func duration(_ seconds: Double?) -> Duration? {
         guard let seconds, seconds > 0 else { return nil }
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
     func requestOptions() -> RequestOptions {
+        var kept: Set<Int> = []
+        if post301 || followBySpecification { kept.insert(301) }
+        if post302 || followBySpecification { kept.insert(302) }
+        if post303 { kept.insert(303) }
         var options = RequestOptions(
-            followsRedirects: followRedirects,
+            followsRedirects: followRedirects || followBySpecification,
             maximumRedirects: maxRedirects == -1 ? nil : (maxRedirects ?? 50),
             // As in curl, 0 means "no limit" for --max-time and "the default" for --connect-timeout.
             connectTimeout: Self.duration(connectTimeout) ?? .seconds(300),
             totalTimeout: Self.duration(maxTime),
             version: http10 ? .http1_0 : .http1_1,
-            removesDotSegments: !pathAsIs)
+            removesDotSegments: !pathAsIs,
+            postKeptAfterRedirects: kept,
+            setsRefererOnRedirect: referer?.hasSuffix(";auto") == true,
+            decodesContent: compressed && !raw,
+            decodesTransferCodings: transferEncoding && !raw,
+            maximumBodyBytes: maxFileSize?.bytes)
         if verbose { options.eventHandler = VerboseLog.handler() }
         return options
     }
