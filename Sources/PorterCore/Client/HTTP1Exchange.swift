@@ -15,9 +15,18 @@ final class HTTP1Exchange {
     private(set) var isComplete = false
     private(set) var trailers = HeaderFields()
     private(set) var bodyBytesDelivered: UInt64 = 0
+    /// Monotonic instants: the exchange began (before any connecting), the request was about to be sent,
+    /// the first response byte arrived, the response was complete.
+    let startedAt: UInt64
+    private(set) var requestSentAt: UInt64 = 0
+    private(set) var firstByteAt: UInt64?
+    private(set) var completedAt: UInt64?
+    /// Bytes of response heads (interim ones included) received on this exchange.
+    private(set) var headBytes = 0
 
-    init(connection: Connection, isReused: Bool, limits: ResponseParser.Limits, totalDeadline: Deadline?, idleTimeout: Duration?, events: ((ClientEvent) -> Void)?) {
+    init(connection: Connection, isReused: Bool, startedAt: UInt64, limits: ResponseParser.Limits, totalDeadline: Deadline?, idleTimeout: Duration?, events: ((ClientEvent) -> Void)?) {
         self.connection = connection
+        self.startedAt = startedAt
         isReusedConnection = isReused
         parser = ResponseParser(limits: limits)
         self.totalDeadline = totalDeadline
@@ -46,6 +55,7 @@ final class HTTP1Exchange {
         if let body { bytes += body }
         parser.begin(requestMethod: head.method)
         connection.requestCount += 1
+        requestSentAt = Deadline.now()
         try await connection.write(bytes, deadline: totalDeadline)
         events?(.requestHeadSent(Array(bytes[..<headCount])))
         if let body, !body.isEmpty { events?(.requestBodySent(body.count)) }
@@ -65,6 +75,7 @@ final class HTTP1Exchange {
             }
             switch event {
             case .head(let head):
+                headBytes += head.rawBytes.count
                 events?(.responseHead(head))
                 if head.isInformational && head.status != 101 {
                     interim.append(head)
@@ -104,7 +115,7 @@ final class HTTP1Exchange {
             case .end(let trailers):
                 connection.consume(consumed)
                 self.trailers = trailers
-                isComplete = true
+                markComplete()
             case .needMore:
                 connection.consume(consumed)
                 try await receive()
@@ -130,7 +141,7 @@ final class HTTP1Exchange {
             switch event {
             case .end(let trailers):
                 self.trailers = trailers
-                isComplete = true
+                markComplete()
             case .body:
                 continue
             case .needMore, .head:
@@ -155,6 +166,7 @@ final class HTTP1Exchange {
     private func receive() async throws(PorterError) {
         let count = try await connection.fill(deadline: readDeadline)
         if count > 0 {
+            if firstByteAt == nil { firstByteAt = Deadline.now() }
             receivedAnyByte = true
             return
         }
@@ -165,7 +177,12 @@ final class HTTP1Exchange {
                 throw PorterError(.receiveFailed, "the TLS connection to \(connection.host) closed without close_notify during a body delimited by the connection's close: the response may be truncated")
             }
             self.trailers = trailers
-            isComplete = true
+            markComplete()
         }
+    }
+
+    private func markComplete() {
+        isComplete = true
+        completedAt = Deadline.now()
     }
 }

@@ -86,10 +86,15 @@ public final class HTTPClient: Sendable {
         var current = PendingRequest(url: url, method: request.method.rawValue, fields: request.headerFields, body: body)
         var precedingHeads: [ResponseHead] = []
         var redirectCount = 0
+        var connectionsOpened = 0
+        var headerBytes = 0
+        let recorder = TimingRecorder()
 
         while true {
-            let (exchange, interim, head) = try await send(current, options: options, totalDeadline: totalDeadline)
+            let (exchange, interim, head) = try await send(current, options: options, totalDeadline: totalDeadline, connectionsOpened: &connectionsOpened)
             precedingHeads += interim
+            headerBytes += exchange.headBytes
+            recorder.recordHop(url: current.url, status: head.status, exchange: exchange)
 
             if options.followsRedirects, let next = try redirect(from: current, head: head, options: options) {
                 if let maximum = options.maximumRedirects, redirectCount >= maximum {
@@ -97,6 +102,7 @@ public final class HTTPClient: Sendable {
                     throw PorterError(.tooManyRedirects, "maximum (\(maximum)) redirects followed; the next was to \(next.url)")
                 }
                 try await finishBeforeRedirect(exchange)
+                recorder.endLastHop(at: exchange.completedAt ?? Deadline.now())
                 precedingHeads.append(head)
                 redirectCount += 1
                 events?(.redirecting(to: next.url, status: head.status))
@@ -113,8 +119,9 @@ public final class HTTPClient: Sendable {
             }
             let response = HTTPClientResponse(
                 head: head.httpResponse, wireHead: head, precedingHeads: precedingHeads, url: current.url,
-                redirectCount: redirectCount, remoteAddress: exchange.connection.remoteAddress,
-                tlsSession: exchange.connection.tlsSession, body: ResponseBody(exchange: exchange, decoder: decoder))
+                redirectCount: redirectCount, connectionsOpened: connectionsOpened, headerBytes: headerBytes,
+                remoteAddress: exchange.connection.remoteAddress, tlsSession: exchange.connection.tlsSession,
+                body: ResponseBody(exchange: exchange, decoder: decoder, recorder: recorder))
             do {
                 let result = try await handler(response)
                 release(exchange)
@@ -148,11 +155,15 @@ public final class HTTPClient: Sendable {
 
     /// Sends one request on a pooled or new connection, retrying once on a new
     /// connection when a reused one turns out to have been closed by the server.
-    private func send(_ request: PendingRequest, options: RequestOptions, totalDeadline: Deadline?) async throws(PorterError) -> (HTTP1Exchange, [ResponseHead], ResponseHead) {
+    private func send(
+        _ request: PendingRequest, options: RequestOptions, totalDeadline: Deadline?, connectionsOpened: inout Int
+    ) async throws(PorterError) -> (HTTP1Exchange, [ResponseHead], ResponseHead) {
         let head = try makeHead(request, options: options)
         var allowRetry = Self.isIdempotent(request.method)
+        let startedAt = Deadline.now()
         while true {
-            let exchange = try await makeExchange(for: request.url, options: options, totalDeadline: totalDeadline)
+            let exchange = try await makeExchange(for: request.url, options: options, totalDeadline: totalDeadline, startedAt: startedAt)
+            if !exchange.isReusedConnection { connectionsOpened += 1 }
             do {
                 try await exchange.send(head, body: request.body)
                 let (interim, final) = try await exchange.readHead()
@@ -170,18 +181,18 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private func makeExchange(for url: HTTPURL, options: RequestOptions, totalDeadline: Deadline?) async throws(PorterError) -> HTTP1Exchange {
+    private func makeExchange(for url: HTTPURL, options: RequestOptions, totalDeadline: Deadline?, startedAt: UInt64) async throws(PorterError) -> HTTP1Exchange {
         let events = options.eventHandler
         if let connection = pool.checkOut(origin: url.origin) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
-            return HTTP1Exchange(connection: connection, isReused: true, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
+            return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
         }
         let connectDeadline = Deadline.earliest(
             totalDeadline, options.connectTimeout.map { Deadline.after($0, limit: "the connect timeout (\($0))") })
         let context = url.isSecure ? try tlsContext() : nil
         let connection = try await Connection.open(
             to: url, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
-        return HTTP1Exchange(connection: connection, isReused: false, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
+        return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
     }
 
     private func tlsContext() throws(PorterError) -> TLSContext {

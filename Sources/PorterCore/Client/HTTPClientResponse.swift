@@ -13,6 +13,10 @@ public struct HTTPClientResponse {
     public var url: HTTPURL
     /// How many redirects were followed.
     public var redirectCount: Int
+    /// How many new connections the transfer opened (reused ones not counted), curl's `num_connects`.
+    public var connectionsOpened: Int
+    /// Bytes of every response head received, interim and redirect heads included, curl's `size_header`.
+    public var headerBytes: Int
     /// The address of the server that sent the final response.
     public var remoteAddress: SocketAddress
     /// What the TLS handshake agreed on, or nil for plain HTTP.

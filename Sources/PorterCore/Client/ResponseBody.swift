@@ -16,9 +16,11 @@ public final class ResponseBody: AsyncSequence {
 
     let exchange: HTTP1Exchange
     private let decoder: DecoderBox?
+    private let recorder: TimingRecorder
 
-    init(exchange: HTTP1Exchange, decoder: consuming ContentDecoder?) {
+    init(exchange: HTTP1Exchange, decoder: consuming ContentDecoder?, recorder: TimingRecorder) {
         self.exchange = exchange
+        self.recorder = recorder
         if let decoder = decoder.take() {
             self.decoder = DecoderBox(decoder)
         } else {
@@ -78,6 +80,12 @@ public final class ResponseBody: AsyncSequence {
 
     /// Body bytes received so far, before any decoding.
     public var bytesReceived: UInt64 { exchange.bodyBytesDelivered }
+
+    /// When each phase of the transfer ended; ``TransferTimings/total`` is final once the body is complete.
+    public var timings: TransferTimings {
+        if let completed = exchange.completedAt { recorder.endLastHop(at: completed) }
+        return recorder.snapshot
+    }
 
     /// Whether the whole body has been read.
     public var isComplete: Bool { exchange.isComplete }

@@ -18,6 +18,15 @@ final class Connection: @unchecked Sendable {
     let id: Int
     /// How many requests this connection has carried.
     var requestCount = 0
+    /// When the connection's name lookup, TCP connect and TLS handshake ended (monotonic nanoseconds).
+    let establishment: Establishment
+
+    /// Monotonic instants of the phases of opening a connection.
+    struct Establishment {
+        var resolved: UInt64
+        var connected: UInt64
+        var tlsDone: UInt64?
+    }
 
     private let transport: any Transport
 
@@ -31,7 +40,8 @@ final class Connection: @unchecked Sendable {
     /// The most the buffer grows to while holding an incomplete head (the parser's head limit plus slack).
     static let maximumBufferSize = 512 * 1024
 
-    private init(origin: String, host: String, transport: any Transport, remoteAddress: SocketAddress, tlsSession: TLSSessionInfo?, id: Int) {
+    private init(origin: String, host: String, transport: any Transport, remoteAddress: SocketAddress, tlsSession: TLSSessionInfo?, id: Int, establishment: Establishment) {
+        self.establishment = establishment
         self.origin = origin
         self.host = host
         self.transport = transport
@@ -54,17 +64,20 @@ final class Connection: @unchecked Sendable {
         events: ((ClientEvent) -> Void)?
     ) async throws(PorterError) -> Connection {
         let addresses = try await Resolver.resolve(host: url.host, port: url.port)
+        var establishment = Establishment(resolved: Deadline.now(), connected: 0, tlsDone: nil)
         events?(.resolved(host: url.host, addresses: addresses))
         events?(.connecting(host: url.host, addresses: addresses))
         let socket = try await TCPSocket.connect(to: addresses, host: url.host, deadline: connectDeadline)
+        establishment.connected = Deadline.now()
         events?(.connected(host: url.host, address: socket.remoteAddress, connectionID: id))
         guard url.isSecure else {
-            return Connection(origin: url.origin, host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id)
+            return Connection(origin: url.origin, host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id, establishment: establishment)
         }
         guard let tlsContext else { preconditionFailure("https without a TLS context") }
         let stream = try await TLSStream.connect(over: socket, context: tlsContext, host: url.host, port: url.port, deadline: connectDeadline)
+        establishment.tlsDone = Deadline.now()
         events?(.tlsEstablished(host: url.host, session: stream.session))
-        return Connection(origin: url.origin, host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id)
+        return Connection(origin: url.origin, host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id, establishment: establishment)
     }
 
     // MARK: - I/O

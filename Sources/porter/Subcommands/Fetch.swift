@@ -116,6 +116,13 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("follow"), help: "Follow redirects as RFC 9110 says: only 303 changes the method.")
     var followBySpecification = false
 
+    @Option(name: [.customShort("w"), .customLong("write-out")], parsing: .unconditional,
+            help: ArgumentHelp("After each transfer, write this format with curl's %{variables} ('@file' reads it from a file).", valueName: "format"))
+    var writeOut: String?
+
+    @Flag(name: .customLong("timing"), help: "After each transfer, draw a timing waterfall on standard error, one bar per redirect hop.")
+    var showTiming = false
+
     @Flag(name: [.customShort("q"), .customLong("disable")], help: "Accepted for curl compatibility: Porter reads no configuration file.")
     var disableConfigFile = false
 
@@ -146,24 +153,34 @@ struct Fetch: AsyncParsableCommand {
 
         var status: Int32 = 0
         var remoteNamesLeft = remoteNameCount
+        let writeOut: WriteOutFormat?
+        do {
+            writeOut = try self.writeOut.map { format throws(PorterError) in try WriteOutFormat(parsing: format) }
+        } catch {
+            report.failure(code: ExitStatus.usage, error.reason)
+            throw ExitCode(ExitStatus.usage)
+        }
         for (index, urlText) in urls.enumerated() {
             var outputPath: String? = index < outputs.count ? outputs[index] : nil
-            do {
+            var record: TransferRecord
+            do throws(PorterError) {
                 let url = try HTTPURL(parsing: urlText, removingDotSegments: !pathAsIs)
                 if outputPath == nil && remoteNamesLeft > 0 {
                     remoteNamesLeft -= 1
                     outputPath = try remoteName(for: url)
                 }
                 let transfer = Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump)
-                let result = try await transfer.run(client: client)
-                if result != 0 { status = result }
-            } catch let error as PorterError {
-                report.failure(error)
-                status = ExitStatus.status(for: error.code)
-            } catch let error as HTTPStatusFailure {
-                report.failure(code: 22, error.message)
-                status = 22
+                record = await transfer.run(client: client)
+            } catch {
+                record = TransferRecord(urlText: urlText, method: requestMethod)
+                record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
             }
+            if let message = record.errorMessage, record.exitCode != 0 {
+                report.failure(code: record.exitCode, message)
+            }
+            if record.exitCode != 0 { status = record.exitCode }
+            if showTiming { TimingWaterfall.print(record) }
+            writeOut?.write(record)
         }
         client.closeIdleConnections()
         if status != 0 { throw ExitCode(status) }

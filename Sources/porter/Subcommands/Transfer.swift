@@ -8,8 +8,24 @@ struct Transfer {
     let outputPath: String?
     let headerDump: FileOutput?
 
-    /// Runs the transfer and returns its exit status (0, or 22 for `--fail-with-body`).
-    func run(client: HTTPClient) async throws -> Int32 {
+    /// Runs the transfer and returns what happened: its exit status (0, or 22 for
+    /// `--fail-with-body`) and what `-w` and `--timing` report. Failures are
+    /// returned in the record, not thrown, so that `-w` can still describe them.
+    func run(client: HTTPClient) async -> TransferRecord {
+        var record = TransferRecord(url: url, method: command.requestMethod, outputPath: outputPath)
+        do throws(any Error) {
+            try await perform(client: client, record: &record)
+        } catch let error as PorterError {
+            record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
+        } catch let error as HTTPStatusFailure {
+            record.fail(code: 22, message: error.message)
+        } catch {
+            record.fail(code: 23, message: "\(error)")
+        }
+        return record
+    }
+
+    private func perform(client: HTTPClient, record: inout TransferRecord) async throws {
         let (fields, omitted) = try command.requestFields(for: url)
         var options = command.requestOptions()
         options.omittedFields = omitted
@@ -20,7 +36,9 @@ struct Transfer {
         let body = try command.requestBody()
         let showHeads = command.include || command.headOnly
 
-        return try await client.execute(request, body: body, options: options) { response in
+        record.exitCode = try await client.execute(request, body: body, options: options) { response in
+            record.take(response)
+            defer { record.takeBody(response.body) }
             let status = response.wireHead.status
             if command.fail && status >= 400 {
                 throw HTTPStatusFailure(message: "The requested URL returned error: \(status)")
@@ -41,7 +59,7 @@ struct Transfer {
             }
             if outputPath != nil { _ = try destination() }
             if command.failWithBody && status >= 400 {
-                command.report.failure(code: 22, "The requested URL returned error: \(status)")
+                record.errorMessage = "The requested URL returned error: \(status)"
                 return 22
             }
             return 0
