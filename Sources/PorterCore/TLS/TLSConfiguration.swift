@@ -37,4 +37,8 @@ public struct TLSSessionInfo: Sendable, Hashable {
     public var verifyResult: Int
     /// Whether an earlier session was resumed.
     public var resumed: Bool
+    /// The certificates the server sent, leaf first, in DER, exactly as sent.
+    public var peerCertificates: [[UInt8]]
+    /// The key-exchange group, e.g. `X25519`, when OpenSSL names one.
+    public var keyExchangeGroup: String?
 }

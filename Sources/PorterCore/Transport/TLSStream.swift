@@ -19,7 +19,9 @@ final class TLSStream: Transport, @unchecked Sendable {
         self.socket = socket
         self.ssl = ssl
         self.context = context
-        session = TLSSessionInfo(version: "", cipher: "", applicationProtocol: nil, verified: false, verifyResult: 0, resumed: false)
+        session = TLSSessionInfo(
+            version: "", cipher: "", applicationProtocol: nil, verified: false, verifyResult: 0, resumed: false,
+            peerCertificates: [], keyExchangeGroup: nil)
     }
 
     deinit {
@@ -93,10 +95,25 @@ final class TLSStream: Transport, @unchecked Sendable {
         SSL_get0_alpn_selected(ssl, &protocolPointer, &protocolLength)
         let alpn = protocolPointer.map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(protocolLength)), as: UTF8.self) }
         let verifyResult = SSL_get_verify_result(ssl)
+        var chain: [[UInt8]] = []
+        if let stack = SSL_get_peer_cert_chain(ssl) {
+            for index in 0..<COpenSSL_sk_X509_num(stack) {
+                guard let certificate = COpenSSL_sk_X509_value(stack, index) else { continue }
+                var der: UnsafeMutablePointer<UInt8>?
+                let length = i2d_X509(certificate, &der)
+                if length > 0, let der {
+                    chain.append(Array(UnsafeBufferPointer(start: der, count: Int(length))))
+                    COpenSSL_OPENSSL_free(der)
+                }
+            }
+        }
+        let groupID = COpenSSL_SSL_get_negotiated_group(ssl)
+        let group = groupID == 0 ? nil : OBJ_nid2sn(groupID).map { String(cString: $0) }
         return TLSSessionInfo(
             version: version, cipher: cipher, applicationProtocol: alpn,
             verified: context.configuration.verifiesPeer && verifyResult == X509_V_OK,
-            verifyResult: verifyResult, resumed: SSL_session_reused(ssl) == 1)
+            verifyResult: verifyResult, resumed: SSL_session_reused(ssl) == 1,
+            peerCertificates: chain, keyExchangeGroup: group)
     }
 
     // MARK: - Transport
