@@ -25,6 +25,9 @@ static inline long COpenSSL_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mo
     return SSL_CTX_set_session_cache_mode(ctx, mode);
 }
 
+// SSL_SESS_CACHE_* combine into a long for SSL_CTX_set_session_cache_mode.
+static inline long COpenSSL_SSL_SESS_CACHE_CLIENT_ONLY(void) { return SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE; }
+
 // SSL_set_tlsext_host_name is a macro over SSL_ctrl.
 static inline int COpenSSL_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return (int)SSL_set_tlsext_host_name(ssl, name);

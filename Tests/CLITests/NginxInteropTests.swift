@@ -55,6 +55,16 @@ final class NginxInteropTests {
         #expect(entries.map(\.connectionRequests) == [1, 2, 3, 4])
     }
 
+    @Test func resumesTLSSessionsOnNewConnections() async throws {
+        let url = nginx.url("/index.html", tls: true, host: "localhost")
+        let result = try await PorterProcess.run(
+            ["-v", "-H", "Connection: close", "--cacert", certificates.caCertificatePath, url, url, url])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("* Connected to localhost") }.count == 3)
+        #expect(lines.filter { $0 == "* TLS session resumed" }.count == 2)
+    }
+
     @Test func verificationFailsWithoutTheCAAndNamesTheReason() async throws {
         let result = try await PorterProcess.run([nginx.url("/index.html", tls: true, host: "localhost")],
                                                  environment: ["SSL_CERT_FILE": certificates.otherCACertificatePath])

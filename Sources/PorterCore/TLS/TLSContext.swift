@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Synchronization
 
 /// An OpenSSL client context (`SSL_CTX`) built from a ``TLSConfiguration``.
 ///
@@ -7,6 +8,9 @@ internal import COpenSSL
 final class TLSContext: @unchecked Sendable {
     let pointer: OpaquePointer
     let configuration: TLSConfiguration
+    /// The latest resumable session per origin (`host:port`), so a new
+    /// connection to the same server skips the full handshake.
+    let sessions = TLSSessionCache()
 
     /// Mozilla's "intermediate" TLS 1.2 list: forward-secret AEAD suites only.
     /// TLS 1.3 suites are all AEAD and keep OpenSSL's defaults.
@@ -28,6 +32,13 @@ final class TLSContext: @unchecked Sendable {
         _ = SSL_CTX_set_options(context, COpenSSL_SSL_OP_NO_COMPRESSION() | COpenSSL_SSL_OP_NO_RENEGOTIATION())
         _ = COpenSSL_SSL_CTX_set_mode(context, COpenSSL_SSL_MODE_defaults())
         _ = SSL_CTX_set_cipher_list(context, Self.tls12CipherList)
+        // Client sessions are kept by Porter, per origin, not in OpenSSL's internal store.
+        _ = COpenSSL_SSL_CTX_set_session_cache_mode(context, COpenSSL_SSL_SESS_CACHE_CLIENT_ONLY())
+        SSL_CTX_sess_set_new_cb(context) { ssl, session in
+            guard let ssl, let session, let stream = TLSStream.owner(of: ssl) else { return 0 }
+            stream.storeSession(session)
+            return 1  // the cache now owns the reference
+        }
 
         let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
         _ = SSL_CTX_set_alpn_protos(context, alpn, UInt32(alpn.count))
@@ -54,4 +65,33 @@ final class TLSContext: @unchecked Sendable {
     }
 
     deinit { SSL_CTX_free(pointer) }
+}
+
+/// Resumable TLS sessions by origin. Thread-safe.
+final class TLSSessionCache: Sendable {
+    private final class Entry: @unchecked Sendable {
+        let session: OpaquePointer
+        init(_ session: OpaquePointer) { self.session = session }
+        deinit { SSL_SESSION_free(session) }
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    /// Takes ownership of one reference to `session`.
+    func store(_ session: OpaquePointer, for origin: String) {
+        let entry = Entry(session)
+        entries.withLock { $0[origin] = entry }
+    }
+
+    /// Sets the cached session for `origin` on `ssl`, if there is one.
+    /// A TLS 1.3 ticket is used once: it is removed when handed out.
+    func resume(_ ssl: OpaquePointer, origin: String) {
+        guard let entry = entries.withLock({ $0[origin] }) else { return }
+        if SSL_SESSION_get_protocol_version(entry.session) == TLS1_3_VERSION {
+            entries.withLock { if $0[origin] === entry { $0[origin] = nil } }
+        }
+        if SSL_SESSION_is_resumable(entry.session) == 1 {
+            _ = SSL_set_session(ssl, entry.session)
+        }
+    }
 }

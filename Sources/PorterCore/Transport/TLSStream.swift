@@ -10,15 +10,18 @@ final class TLSStream: Transport, @unchecked Sendable {
     let socket: TCPSocket
     private let ssl: OpaquePointer
     private let context: TLSContext
+    /// The origin (`host:port`) this stream's sessions are cached under.
+    private let sessionKey: String
     private(set) var endedWithoutNotice = false
     private var closed = false
     /// What the handshake agreed on.
     private(set) var session: TLSSessionInfo
 
-    private init(socket: TCPSocket, ssl: OpaquePointer, context: TLSContext) {
+    private init(socket: TCPSocket, ssl: OpaquePointer, context: TLSContext, sessionKey: String) {
         self.socket = socket
         self.ssl = ssl
         self.context = context
+        self.sessionKey = sessionKey
         session = TLSSessionInfo(
             version: "", cipher: "", applicationProtocol: nil, verified: false, verifyResult: 0, resumed: false,
             peerCertificates: [], keyExchangeGroup: nil)
@@ -45,7 +48,11 @@ final class TLSStream: Transport, @unchecked Sendable {
         BIO_set_init(bio, 1)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_connect_state(ssl)
-        let stream = TLSStream(socket: socket, ssl: ssl, context: context)
+        let key = "\(host):\(port)"
+        let stream = TLSStream(socket: socket, ssl: ssl, context: context, sessionKey: key)
+        // The new-session callback finds its stream through this pointer; the stream outlives its SSL.
+        SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(stream).toOpaque())
+        context.sessions.resume(ssl, origin: key)
 
         let isIPLiteral = SocketAddress(numericHost: host, port: port) != nil
         if !isIPLiteral {
@@ -114,6 +121,18 @@ final class TLSStream: Transport, @unchecked Sendable {
             verified: context.configuration.verifiesPeer && verifyResult == X509_V_OK,
             verifyResult: verifyResult, resumed: SSL_session_reused(ssl) == 1,
             peerCertificates: chain, keyExchangeGroup: group)
+    }
+
+    // MARK: - Sessions
+
+    /// The stream whose `SSL` this is, as registered in ``connect(over:context:host:port:deadline:)``.
+    static func owner(of ssl: OpaquePointer) -> TLSStream? {
+        SSL_get_ex_data(ssl, 0).map { Unmanaged<TLSStream>.fromOpaque($0).takeUnretainedValue() }
+    }
+
+    /// Keeps a session the server issued (takes ownership of one reference).
+    func storeSession(_ session: OpaquePointer) {
+        context.sessions.store(session, for: sessionKey)
     }
 
     // MARK: - Transport

@@ -14,7 +14,8 @@ enum VerboseLog {
             case .connected(let host, let address, let id):
                 out.writeLine("* Connected to \(host) (\(address.host)) port \(address.port) (#\(id))")
             case .tlsEstablished(_, let session):
-                out.writeLine("* TLS connection using \(session.version) / \(session.cipher)")
+                out.writeLine("* TLS connection using \(session.version) / \(session.cipher)\(session.keyExchangeGroup.map { " / \($0)" } ?? "")")
+                if session.resumed { out.writeLine("* TLS session resumed") }
                 out.writeLine("* ALPN: server \(session.applicationProtocol.map { "accepted \($0)" } ?? "did not agree on a protocol")")
                 out.writeLine("* Server certificate: \(session.verified ? "verified" : "NOT verified (--insecure)")")
             case .reusingConnection(let host, let address, let id):
