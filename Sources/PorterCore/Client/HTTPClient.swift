@@ -183,7 +183,9 @@ public final class HTTPClient: Sendable {
 
     private func makeExchange(for url: HTTPURL, options: RequestOptions, totalDeadline: Deadline?, startedAt: UInt64) async throws(PorterError) -> HTTP1Exchange {
         let events = options.eventHandler
-        if let connection = pool.checkOut(origin: url.origin) {
+        let routing = Connection.Routing(
+            families: options.addressFamilies, unixSocketPath: options.unixSocketPath, overrides: options.addressOverrides)
+        if let connection = pool.checkOut(origin: routing.poolKey(for: url)) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
             return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
         }
@@ -191,7 +193,7 @@ public final class HTTPClient: Sendable {
             totalDeadline, options.connectTimeout.map { Deadline.after($0, limit: "the connect timeout (\($0))") })
         let context = url.isSecure ? try tlsContext() : nil
         let connection = try await Connection.open(
-            to: url, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
+            to: url, routing: routing, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
         return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
     }
 

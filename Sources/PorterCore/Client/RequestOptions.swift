@@ -1,5 +1,23 @@
+/// Which address families a connection may use (curl's `-4` and `-6`).
+public enum AddressFamilies: Sendable, Hashable {
+    /// IPv4 and IPv6, raced as RFC 8305 describes.
+    case any
+    /// IPv4 only.
+    case ipv4Only
+    /// IPv6 only.
+    case ipv6Only
+}
+
 /// How one request is carried out: redirects, limits, timeouts and fields.
 public struct RequestOptions: Sendable {
+    /// Which address families connections may use.
+    public var addressFamilies: AddressFamilies = .any
+    /// Connect to this Unix-domain socket instead of resolving the URL's host (curl's `--unix-socket`).
+    /// The URL still gives the scheme, `Host` and target.
+    public var unixSocketPath: String?
+    /// Addresses to use for `host:port` instead of resolving it (curl's `--resolve`), keyed by `host:port`
+    /// with the host lower-cased and an IPv6 literal without brackets.
+    public var addressOverrides: [String: [SocketAddress]] = [:]
     /// Whether 3xx responses with a `Location` are followed (curl's `-L`).
     public var followsRedirects: Bool
     /// The most redirects followed before ``PorterError/Code/tooManyRedirects`` (curl's `--max-redirs`); nil for no limit.

@@ -60,10 +60,10 @@ final class Connection: @unchecked Sendable {
 
     /// Resolves `url`'s host, connects to each address in turn and, for `https`, runs the TLS handshake.
     static func open(
-        to url: HTTPURL, tlsContext: TLSContext?, connectDeadline: Deadline?, id: Int,
+        to url: HTTPURL, routing: Routing = Routing(), tlsContext: TLSContext?, connectDeadline: Deadline?, id: Int,
         events: ((ClientEvent) -> Void)?
     ) async throws(PorterError) -> Connection {
-        let addresses = try await Resolver.resolve(host: url.host, port: url.port)
+        let addresses = try await Self.addresses(for: url, routing: routing)
         var establishment = Establishment(resolved: Deadline.now(), connected: 0, tlsDone: nil)
         events?(.resolved(host: url.host, addresses: addresses))
         events?(.connecting(host: url.host, addresses: addresses))
@@ -71,13 +71,54 @@ final class Connection: @unchecked Sendable {
         establishment.connected = Deadline.now()
         events?(.connected(host: url.host, address: socket.remoteAddress, connectionID: id))
         guard url.isSecure else {
-            return Connection(origin: url.origin, host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id, establishment: establishment)
+            return Connection(origin: routing.poolKey(for: url), host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id, establishment: establishment)
         }
         guard let tlsContext else { preconditionFailure("https without a TLS context") }
         let stream = try await TLSStream.connect(over: socket, context: tlsContext, host: url.host, port: url.port, deadline: connectDeadline)
         establishment.tlsDone = Deadline.now()
         events?(.tlsEstablished(host: url.host, session: stream.session))
-        return Connection(origin: url.origin, host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id, establishment: establishment)
+        return Connection(origin: routing.poolKey(for: url), host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id, establishment: establishment)
+    }
+
+    /// Where a URL's connection goes, when not simply to its host's addresses.
+    struct Routing: Sendable {
+        var families: AddressFamilies = .any
+        var unixSocketPath: String?
+        var overrides: [String: [SocketAddress]] = [:]
+
+        /// The key under which connections for `url` are pooled: the origin, and the socket path if there is one.
+        func poolKey(for url: HTTPURL) -> String {
+            unixSocketPath.map { "\(url.origin) via unix:\($0)" } ?? url.origin
+        }
+    }
+
+    /// The addresses to try for `url`: the Unix socket, an override, or the resolved
+    /// addresses of the families allowed.
+    private static func addresses(for url: HTTPURL, routing: Routing) async throws(PorterError) -> [SocketAddress] {
+        if let path = routing.unixSocketPath {
+            guard let address = SocketAddress(unixPath: path) else {
+                throw PorterError(.cannotConnect, "the Unix socket path \(path) is empty or too long")
+            }
+            return [address]
+        }
+        let resolved: [SocketAddress]
+        if let override = routing.overrides["\(url.host):\(url.port)"] {
+            resolved = override
+        } else {
+            resolved = try await Resolver.resolve(host: url.host, port: url.port)
+        }
+        let allowed = resolved.filter { address in
+            switch routing.families {
+            case .any: true
+            case .ipv4Only: address.family == .ipv4
+            case .ipv6Only: address.family == .ipv6
+            }
+        }
+        guard !allowed.isEmpty else {
+            let family = routing.families == .ipv4Only ? "IPv4" : "IPv6"
+            throw PorterError(.cannotResolveHost, "could not resolve host \(url.host): it has no \(family) address")
+        }
+        return allowed
     }
 
     // MARK: - I/O

@@ -4,10 +4,10 @@ import Glibc
 import Musl
 #endif
 
-/// An IPv4 or IPv6 address with a port, as the kernel takes it.
+/// An IPv4 or IPv6 address with a port, or a Unix-domain socket path, as the kernel takes it.
 public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address family.
-    public enum Family: Sendable, Hashable { case ipv4, ipv6 }
+    public enum Family: Sendable, Hashable { case ipv4, ipv6, unix }
 
     private var storage: [UInt8]
 
@@ -18,6 +18,24 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         storage = Array(UnsafeRawBufferPointer(start: address, count: Int(length)))
         family = Int32(address.pointee.sa_family) == AF_INET6 ? .ipv6 : .ipv4
     }
+
+    /// The Unix-domain socket at `path`; nil when the path is too long for `sockaddr_un`.
+    public init?(unixPath path: String) {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard !bytes.isEmpty, bytes.count < capacity else { return nil }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+        }
+        storage = withUnsafeBytes(of: &address) { Array($0) }
+        family = .unix
+        unixPath = path
+    }
+
+    /// The path of a Unix-domain socket address.
+    private var unixPath: String?
 
     /// Parses a numeric IPv4 or IPv6 address (no brackets) with a port; nil when `text` is not numeric.
     public init?(numericHost text: String, port: Int) {
@@ -47,9 +65,10 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The numeric host, e.g. `127.0.0.1` or `::1`.
+    /// The numeric host, e.g. `127.0.0.1` or `::1`; the path for a Unix-domain socket.
     public var host: String {
-        withSockAddr { address, _ in
+        if let unixPath { return unixPath }
+        return withSockAddr { address, _ in
             var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
             if family == .ipv4 {
                 address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
@@ -66,14 +85,21 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The port number.
+    /// The port number; 0 for a Unix-domain socket.
     public var port: Int {
-        withSockAddr { address, _ in
+        if family == .unix { return 0 }
+        return withSockAddr { address, _ in
             address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
         }
     }
 
-    public var description: String { family == .ipv6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    public var description: String {
+        switch family {
+        case .ipv6: return "[\(host)]:\(port)"
+        case .ipv4: return "\(host):\(port)"
+        case .unix: return "unix:\(host)"
+        }
+    }
 }
 
 /// Turns a host name into socket addresses with `getaddrinfo`, off the cooperative pool.
@@ -87,7 +113,8 @@ enum Resolver {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             hints.ai_protocol = Int32(IPPROTO_TCP)
-            hints.ai_flags = AI_ADDRCONFIG
+            // No AI_ADDRCONFIG: it drops ::1 on hosts whose only IPv6 address is loopback;
+            // unreachable families just lose the Happy Eyeballs race.
             var list: UnsafeMutablePointer<addrinfo>?
             let status = getaddrinfo(host, String(port), &hints, &list)
             guard status == 0, let first = list else {

@@ -34,39 +34,53 @@ final class TCPSocket: Transport, @unchecked Sendable {
 
     // MARK: - Connecting
 
-    /// Connects to the first of `addresses` that accepts, trying each in turn.
+    /// Connects to one of `addresses`, racing them as RFC 8305 (Happy Eyeballs v2)
+    /// describes: families interleaved, a new attempt every 250 ms while none has
+    /// succeeded (or at once when one fails), the first to connect wins.
     ///
     /// - Throws: ``PorterError/Code/cannotConnect`` listing why each address
     ///   failed, or ``PorterError/Code/timedOut`` when `deadline` passes.
     static func connect(to addresses: [SocketAddress], host: String, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
-        var failures: [String] = []
-        for address in addresses {
+        let ordered = HappyEyeballs.interleavingFamilies(addresses)
+        if ordered.count == 1 {
             do {
-                return try await connect(to: address, deadline: deadline)
-            } catch where error.code == .timedOut {
-                throw PorterError(.timedOut, "\(error.reason) to \(host) (\(address))")
+                return try await connect(to: ordered[0], deadline: deadline)
+            } catch where error.code == .timedOut || error.code == .cancelled {
+                throw PorterError(error.code, "\(error.reason) to \(host) (\(ordered[0]))")
             } catch {
-                failures.append("\(address): \(error.reason)")
+                throw PorterError(.cannotConnect, "could not connect to \(host) port \(ordered[0].port): \(ordered[0]): \(error.reason)")
             }
         }
-        let port = addresses.first?.port ?? 0
-        throw PorterError(.cannotConnect, "could not connect to \(host) port \(port): \(failures.joined(separator: "; "))")
+        return try await HappyEyeballs.race(ordered, host: host, deadline: deadline)
+    }
+
+    /// Connects to one address.
+    static func connectOne(to address: SocketAddress, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
+        try await connect(to: address, deadline: deadline)
     }
 
     private static func connect(to address: SocketAddress, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
-        let domain = address.family == .ipv6 ? AF_INET6 : AF_INET
+        let domain = switch address.family {
+        case .ipv6: AF_INET6
+        case .ipv4: AF_INET
+        case .unix: AF_UNIX
+        }
         let fd = socket(domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw PorterError(.cannotConnect, "socket(): \(String(cString: strerror(errno)))") }
         let socket = TCPSocket(fd: fd, remoteAddress: address)
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if address.family != .unix {
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
 
+        if Task.isCancelled { throw PorterError(.cancelled, "the connection attempt was cancelled") }
         var status: Int32
         repeat {
             status = address.withSockAddr { Glibc.connect(fd, $0, $1) }
         } while status != 0 && errno == EINTR
         if status != 0 {
-            guard errno == EINPROGRESS else { throw PorterError(.cannotConnect, String(cString: strerror(errno))) }
+            // EAGAIN: a Unix-domain listener's backlog is full; wait as for a TCP connect in progress.
+            guard errno == EINPROGRESS || errno == EAGAIN else { throw PorterError(.cannotConnect, String(cString: strerror(errno))) }
             try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "connecting")
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)

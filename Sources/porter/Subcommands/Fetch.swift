@@ -123,6 +123,19 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("timing"), help: "After each transfer, draw a timing waterfall on standard error, one bar per redirect hop.")
     var showTiming = false
 
+    @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Connect over IPv4 only.")
+    var ipv4Only = false
+
+    @Flag(name: [.customShort("6"), .customLong("ipv6")], help: "Connect over IPv6 only.")
+    var ipv6Only = false
+
+    @Option(name: .customLong("unix-socket"), help: ArgumentHelp("Connect to this Unix-domain socket instead of the URL's host.", valueName: "path"))
+    var unixSocket: String?
+
+    @Option(name: .customLong("resolve"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Use these addresses for host:port instead of resolving it: HOST:PORT:ADDR[,ADDR...].", valueName: "host:port:addr"))
+    var resolve: [String] = []
+
     @Flag(name: [.customShort("q"), .customLong("disable")], help: "Accepted for curl compatibility: Porter reads no configuration file.")
     var disableConfigFile = false
 
@@ -132,6 +145,8 @@ struct Fetch: AsyncParsableCommand {
         for (name, value) in [("--connect-timeout", connectTimeout), ("--max-time", maxTime)] {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be a number of seconds, 0 or more") }
         }
+        if ipv4Only && ipv6Only { throw ValidationError("-4 and -6 cannot be used together") }
+        _ = try ResolveOption.overrides(resolve)
         if outputs.count > urls.count { throw ValidationError("more --output options (\(outputs.count)) than URLs (\(urls.count))") }
     }
 
@@ -281,6 +296,9 @@ struct Fetch: AsyncParsableCommand {
             decodesContent: compressed && !raw,
             decodesTransferCodings: transferEncoding && !raw,
             maximumBodyBytes: maxFileSize?.bytes)
+        options.addressFamilies = ipv4Only ? .ipv4Only : ipv6Only ? .ipv6Only : .any
+        options.unixSocketPath = unixSocket
+        options.addressOverrides = (try? ResolveOption.overrides(resolve)) ?? [:]
         if verbose { options.eventHandler = VerboseLog.handler() }
         return options
     }
