@@ -25,10 +25,10 @@ final class FileOutput: @unchecked Sendable {
         ownsDescriptor = owns
     }
 
-    /// Opens `path` for writing, creating or truncating it; `-` is standard output.
-    static func create(path: String) throws(PorterError) -> FileOutput {
+    /// Opens `path` for writing, creating it, and truncating it unless `appending`; `-` is standard output.
+    static func create(path: String, appending: Bool = false) throws(PorterError) -> FileOutput {
         if path == "-" { return FileOutput(fd: 1, name: "standard output", owns: false) }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        let fd = open(path, O_WRONLY | O_CREAT | (appending ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
             throw PorterError(.writeFailed, "cannot open \(path) for writing: \(String(cString: strerror(errno)))")
         }
@@ -36,6 +36,13 @@ final class FileOutput: @unchecked Sendable {
     }
 
     deinit { if ownsDescriptor { _ = close(fd) } }
+
+    /// The size of the file at `path`, or nil when there is none.
+    static func size(of path: String) -> UInt64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt64(info.st_size)
+    }
 
     /// Writes all of `bytes`.
     func write(_ bytes: UnsafeRawBufferPointer) throws(PorterError) {

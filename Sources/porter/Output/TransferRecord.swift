@@ -19,6 +19,8 @@ struct TransferRecord {
     var redirects = 0
     var remoteAddress: SocketAddress?
     var verifyResult: Int?
+    /// The final status was one `--retry` retries, and its body was not written.
+    var retryableStatus = false
 
     init(url: HTTPURL, method: String, outputPath: String?) {
         urlText = url.description

@@ -123,6 +123,31 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("timing"), help: "After each transfer, draw a timing waterfall on standard error, one bar per redirect hop.")
     var showTiming = false
 
+    @Option(name: .customLong("retry"), help: ArgumentHelp("Retry a transient failure (timeout, refused with --retry-connrefused, 408, 429, 500, 502, 503, 504) this many times.", valueName: "num"))
+    var retries = 0
+
+    @Option(name: .customLong("retry-delay"), help: ArgumentHelp("Wait this many seconds between retries instead of backing off (1, 2, 4, ... s).", valueName: "seconds"))
+    var retryDelay: Double?
+
+    @Option(name: .customLong("retry-max-time"), help: ArgumentHelp("Start no retry after this many seconds since the first attempt.", valueName: "seconds"))
+    var retryMaxTime: Double?
+
+    @Flag(name: .customLong("retry-all-errors"), help: "Retry on every error, and retry non-idempotent requests too.")
+    var retryAllErrors = false
+
+    @Flag(name: .customLong("retry-connrefused"), help: "Count a refused connection as transient for --retry.")
+    var retryConnectionRefused = false
+
+    @Option(name: [.customShort("C"), .customLong("continue-at")], parsing: .unconditional,
+            help: ArgumentHelp("Resume at this byte offset; '-' takes it from the size of the output file.", valueName: "offset"))
+    var continueAt: String?
+
+    @Flag(name: [.customShort("#"), .customLong("progress-bar")], help: "Show a compact progress bar instead of the progress meter.")
+    var progressBar = false
+
+    @Flag(name: .customLong("no-progress-meter"), help: "Show no progress meter (errors are still shown).")
+    var noProgressMeter = false
+
     @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Connect over IPv4 only.")
     var ipv4Only = false
 
@@ -144,6 +169,13 @@ struct Fetch: AsyncParsableCommand {
         if let maxRedirects, maxRedirects < -1 { throw ValidationError("--max-redirs must be -1 or more") }
         for (name, value) in [("--connect-timeout", connectTimeout), ("--max-time", maxTime)] {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be a number of seconds, 0 or more") }
+        }
+        if retries < 0 { throw ValidationError("--retry must be 0 or more") }
+        if let continueAt, continueAt != "-", UInt64(continueAt) == nil {
+            throw ValidationError("-C/--continue-at takes a byte offset or '-'")
+        }
+        if continueAt == "-" && outputs.isEmpty && remoteNameCount == 0 {
+            throw ValidationError("-C - needs an output file (-o or -O) to take the offset from")
         }
         if ipv4Only && ipv6Only { throw ValidationError("-4 and -6 cannot be used together") }
         _ = try ResolveOption.overrides(resolve)
@@ -185,7 +217,7 @@ struct Fetch: AsyncParsableCommand {
                     outputPath = try remoteName(for: url)
                 }
                 let transfer = Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump)
-                record = await transfer.run(client: client)
+                record = await runWithRetries(transfer, client: client, report: report)
             } catch {
                 record = TransferRecord(urlText: urlText, method: requestMethod)
                 record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
@@ -199,6 +231,44 @@ struct Fetch: AsyncParsableCommand {
         }
         client.closeIdleConnections()
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The byte offset `-C` asks to resume at: the number, or for `-`, the output file's size.
+    func resumeOffset(outputPath: String?) throws -> UInt64? {
+        guard let continueAt else { return nil }
+        if continueAt != "-" { return UInt64(continueAt) }
+        guard let outputPath, outputPath != "-" else {
+            throw CommandFailure(exitCode: 2, message: "-C - needs an output file to take the offset from")
+        }
+        return FileOutput.size(of: outputPath) ?? 0
+    }
+
+    /// Whether a progress meter may be shown at all (`-s`, `-v` and `--no-progress-meter` turn it off).
+    var showsProgress: Bool { !silent && !verbose && !noProgressMeter }
+
+    var retryPolicy: RetryPolicy {
+        RetryPolicy(
+            retries: retries, fixedDelay: Self.duration(retryDelay), maximumTime: Self.duration(retryMaxTime),
+            allErrors: retryAllErrors, connectionRefused: retryConnectionRefused)
+    }
+
+    /// Runs `transfer`, again after a transient failure while `--retry` allows.
+    private func runWithRetries(_ transfer: Transfer, client: HTTPClient, report: Report) async -> TransferRecord {
+        let policy = retryPolicy
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            let mayRetry = attempt < policy.retries && policy.allows(method: requestMethod)
+            let record = await transfer.run(client: client, swallowingRetryableStatus: mayRetry)
+            guard let delay = policy.delay(after: record, attempt: attempt, elapsed: ContinuousClock.now - started) else {
+                return record
+            }
+            attempt += 1
+            let problem = record.retryableStatus ? "HTTP error \(record.status)" : (record.errorMessage ?? "transfer failed")
+            let left = policy.retries - attempt
+            report.warning("\(problem); will retry in \(delay.components.seconds) seconds, \(left) \(left == 1 ? "retry" : "retries") left")
+            try? await Task.sleep(for: delay)
+        }
     }
 
     /// curl's `-O`: the last path segment, which must not be empty.
@@ -273,7 +343,7 @@ struct Fetch: AsyncParsableCommand {
         return value.isEmpty ? nil : value
     }
 
-    private static func duration(_ seconds: Double?) -> Duration? {
+    static func duration(_ seconds: Double?) -> Duration? {
         guard let seconds, seconds > 0 else { return nil }
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }

@@ -11,22 +11,29 @@ struct Transfer {
     /// Runs the transfer and returns what happened: its exit status (0, or 22 for
     /// `--fail-with-body`) and what `-w` and `--timing` report. Failures are
     /// returned in the record, not thrown, so that `-w` can still describe them.
-    func run(client: HTTPClient) async -> TransferRecord {
+    ///
+    /// With `swallowingRetryableStatus`, a response whose status `--retry` retries
+    /// is read but not written, and the record says so.
+    func run(client: HTTPClient, swallowingRetryableStatus: Bool = false) async -> TransferRecord {
         var record = TransferRecord(url: url, method: command.requestMethod, outputPath: outputPath)
         do throws(any Error) {
-            try await perform(client: client, record: &record)
+            try await perform(client: client, record: &record, swallowingRetryableStatus: swallowingRetryableStatus)
         } catch let error as PorterError {
             record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
-        } catch let error as HTTPStatusFailure {
-            record.fail(code: 22, message: error.message)
+        } catch let error as CommandFailure {
+            record.fail(code: error.exitCode, message: error.message)
         } catch {
             record.fail(code: 23, message: "\(error)")
         }
         return record
     }
 
-    private func perform(client: HTTPClient, record: inout TransferRecord) async throws {
-        let (fields, omitted) = try command.requestFields(for: url)
+    private func perform(client: HTTPClient, record: inout TransferRecord, swallowingRetryableStatus: Bool) async throws {
+        var (fields, omitted) = try command.requestFields(for: url)
+        let resumeOffset = try command.resumeOffset(outputPath: outputPath)
+        if let resumeOffset, resumeOffset > 0, fields[.range] == nil {
+            fields[.range] = "bytes=\(resumeOffset)-"
+        }
         var options = command.requestOptions()
         options.omittedFields = omitted
         guard let method = HTTPRequest.Method(command.requestMethod) else {
@@ -40,13 +47,22 @@ struct Transfer {
             record.take(response)
             defer { record.takeBody(response.body) }
             let status = response.wireHead.status
-            if command.fail && status >= 400 {
-                throw HTTPStatusFailure(message: "The requested URL returned error: \(status)")
+            if swallowingRetryableStatus && RetryPolicy.transientStatuses.contains(status) {
+                record.retryableStatus = true
+                try await response.body.forEachChunk { _ in }
+                return 0
             }
+            if command.fail && status >= 400 {
+                throw CommandFailure(exitCode: 22, message: "The requested URL returned error: \(status)")
+            }
+            if let resumeOffset, resumeOffset > 0 {
+                if try Self.resumeIsComplete(response, offset: resumeOffset) { return 0 }
+            }
+            let appending = (resumeOffset ?? 0) > 0
             var output: FileOutput?
             func destination() throws(PorterError) -> FileOutput {
                 if let output { return output }
-                let created = try outputPath.map { path throws(PorterError) in try FileOutput.create(path: path) } ?? FileOutput.standardOutput
+                let created = try outputPath.map { path throws(PorterError) in try FileOutput.create(path: path, appending: appending) } ?? FileOutput.standardOutput
                 output = created
                 return created
             }
@@ -54,9 +70,17 @@ struct Transfer {
                 try headerDump?.write(head.rawBytes)
                 if showHeads { try destination().write(head.rawBytes) }
             }
+            var meter: ProgressMeter?
+            if command.showsProgress, ProgressMeter.isWanted(silent: command.silent, bodyToStandardOutput: outputPath == nil || outputPath == "-") {
+                var total: UInt64?
+                if let length = response.wireHead.fields["Content-Length"].flatMap({ UInt64($0) }) { total = length }
+                meter = ProgressMeter(style: command.progressBar ? .bar : .meter, total: total)
+            }
             try await response.body.forEachChunk { bytes throws(PorterError) in
                 try destination().write(bytes)
+                meter?.add(bytes.count)
             }
+            meter?.finish()
             if outputPath != nil { _ = try destination() }
             if command.failWithBody && status >= 400 {
                 record.errorMessage = "The requested URL returned error: \(status)"
@@ -67,8 +91,37 @@ struct Transfer {
     }
 }
 
-/// `-f`: the server answered with an HTTP error status.
-struct HTTPStatusFailure: Error {
+extension Transfer {
+    /// Checks the answer to a resumed download (`-C`): a 206 must continue exactly at
+    /// `offset`; a 416 whose `Content-Range` total equals `offset` means the file is
+    /// already complete (returns true). Anything else fails with exit 33 before a byte
+    /// is written, so the partial file is never corrupted.
+    static func resumeIsComplete(_ response: HTTPClientResponse, offset: UInt64) throws -> Bool {
+        let head = response.wireHead
+        let contentRange = head.fields["Content-Range"] ?? ""
+        switch head.status {
+        case 206:
+            // RFC 9110 §14.4: "bytes first-last/complete".
+            let first = contentRange.split(separator: " ").last?.split(separator: "-").first.flatMap { UInt64($0) }
+            guard first == offset else {
+                throw CommandFailure(exitCode: 33, message: "the server resumed at \"\(contentRange)\", not at byte \(offset); the output file was left as it was")
+            }
+            return false
+        case 416:
+            if contentRange.hasPrefix("bytes */"), UInt64(contentRange.dropFirst(8)) == offset { return true }
+            throw CommandFailure(exitCode: 33, message: "the server cannot resume at byte \(offset) (416, Content-Range \"\(contentRange)\")")
+        case 200..<300:
+            throw CommandFailure(exitCode: 33, message: "the server ignored the range request (status \(head.status)) and sent the whole body; resuming is not possible, the output file was left as it was")
+        default:
+            return false
+        }
+    }
+}
+
+/// A failure the command itself decides on (`-f` and an HTTP error status, a resume the server
+/// refused), with curl's exit status for it.
+struct CommandFailure: Error {
+    let exitCode: Int32
     let message: String
 }
 
