@@ -148,6 +148,12 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("no-progress-meter"), help: "Show no progress meter (errors are still shown).")
     var noProgressMeter = false
 
+    @Flag(name: [.customShort("Z"), .customLong("parallel")], help: "Run the transfers at the same time instead of one after another.")
+    var parallel = false
+
+    @Option(name: .customLong("parallel-max"), help: ArgumentHelp("With -Z, the most transfers at once (default 50).", valueName: "num"))
+    var parallelMax = 50
+
     @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Connect over IPv4 only.")
     var ipv4Only = false
 
@@ -170,6 +176,7 @@ struct Fetch: AsyncParsableCommand {
         for (name, value) in [("--connect-timeout", connectTimeout), ("--max-time", maxTime)] {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be a number of seconds, 0 or more") }
         }
+        if parallelMax < 1 { throw ValidationError("--parallel-max must be 1 or more") }
         if retries < 0 { throw ValidationError("--retry must be 0 or more") }
         if let continueAt, continueAt != "-", UInt64(continueAt) == nil {
             throw ValidationError("-C/--continue-at takes a byte offset or '-'")
@@ -199,7 +206,6 @@ struct Fetch: AsyncParsableCommand {
         }
 
         var status: Int32 = 0
-        var remoteNamesLeft = remoteNameCount
         let writeOut: WriteOutFormat?
         do {
             writeOut = try self.writeOut.map { format throws(PorterError) in try WriteOutFormat(parsing: format) }
@@ -207,27 +213,51 @@ struct Fetch: AsyncParsableCommand {
             report.failure(code: ExitStatus.usage, error.reason)
             throw ExitCode(ExitStatus.usage)
         }
-        for (index, urlText) in urls.enumerated() {
-            var outputPath: String? = index < outputs.count ? outputs[index] : nil
-            var record: TransferRecord
-            do throws(PorterError) {
-                let url = try HTTPURL(parsing: urlText, removingDotSegments: !pathAsIs)
-                if outputPath == nil && remoteNamesLeft > 0 {
-                    remoteNamesLeft -= 1
-                    outputPath = try remoteName(for: url)
-                }
-                let transfer = Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump)
-                record = await runWithRetries(transfer, client: client, report: report)
-            } catch {
-                record = TransferRecord(urlText: urlText, method: requestMethod)
-                record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
-            }
+        var remoteNamesUsed = 0
+        let plans = urls.enumerated().map { index, urlText in
+            TransferPlan(index: index, urlText: urlText, outputPath: index < outputs.count ? outputs[index] : nil)
+        }
+        func finish(_ record: TransferRecord) {
             if let message = record.errorMessage, record.exitCode != 0 {
                 report.failure(code: record.exitCode, message)
             }
             if record.exitCode != 0 { status = record.exitCode }
             if showTiming { TimingWaterfall.print(record) }
             writeOut?.write(record)
+        }
+        if parallel {
+            var failed = 0
+            await withTaskGroup(of: TransferRecord.self) { group in
+                var pending = plans[...]
+                var running = 0
+                while running > 0 || !pending.isEmpty {
+                    while running < parallelMax, let plan = pending.popFirst() {
+                        let prepared = prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump)
+                        running += 1
+                        group.addTask {
+                            switch prepared {
+                            case .ready(let transfer): return await runWithRetries(transfer, client: client, report: report)
+                            case .failed(let record): return record
+                            }
+                        }
+                    }
+                    if let record = await group.next() {
+                        running -= 1
+                        if record.exitCode != 0 { failed += 1 }
+                        finish(record)
+                    }
+                }
+            }
+            if !silent {
+                FileOutput.standardError.writeLine("porter: \(plans.count) transfers, \(plans.count - failed) succeeded, \(failed) failed")
+            }
+        } else {
+            for plan in plans {
+                switch prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump) {
+                case .ready(let transfer): finish(await runWithRetries(transfer, client: client, report: report))
+                case .failed(let record): finish(record)
+                }
+            }
         }
         client.closeIdleConnections()
         if status != 0 { throw ExitCode(status) }
@@ -268,6 +298,36 @@ struct Fetch: AsyncParsableCommand {
             let left = policy.retries - attempt
             report.warning("\(problem); will retry in \(delay.components.seconds) seconds, \(left) \(left == 1 ? "retry" : "retries") left")
             try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// One URL of the command line, with the output it pairs with.
+    struct TransferPlan {
+        let index: Int
+        let urlText: String
+        let outputPath: String?
+    }
+
+    /// A transfer ready to run, or the record of why it cannot start.
+    enum PreparedTransfer {
+        case ready(Transfer)
+        case failed(TransferRecord)
+    }
+
+    /// The transfer for `plan`, or the record of why it cannot start (a bad URL, no remote name).
+    private func prepare(_ plan: TransferPlan, remoteNamesUsed: inout Int, headerDump: FileOutput?) -> PreparedTransfer {
+        do throws(PorterError) {
+            let url = try HTTPURL(parsing: plan.urlText, removingDotSegments: !pathAsIs)
+            var outputPath = plan.outputPath
+            if outputPath == nil && remoteNamesUsed < remoteNameCount {
+                remoteNamesUsed += 1
+                outputPath = try remoteName(for: url)
+            }
+            return .ready(Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump))
+        } catch {
+            var record = TransferRecord(urlText: plan.urlText, method: requestMethod)
+            record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
+            return .failed(record)
         }
     }
 
