@@ -32,6 +32,10 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let cannotResolveHost = Code("cannotResolveHost")
         /// No address of the host accepted a connection.
         public static let cannotConnect = Code("cannotConnect")
+        /// The proxy's host name did not resolve.
+        public static let cannotResolveProxy = Code("cannotResolveProxy")
+        /// The proxy refused or failed to open a `CONNECT` tunnel.
+        public static let proxyTunnelFailed = Code("proxyTunnelFailed")
         /// Sending to the peer failed (reset, broken pipe).
         public static let sendFailed = Code("sendFailed")
         /// Receiving from the peer failed (reset or a transport error).

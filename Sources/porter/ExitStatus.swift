@@ -10,6 +10,7 @@ enum ExitStatus {
         switch code {
         case .unsupportedScheme: return 1
         case .invalidURL, .invalidRedirect: return 3
+        case .cannotResolveProxy: return 5
         case .cannotResolveHost: return 6
         case .cannotConnect: return 7
         case .malformedStatusLine, .malformedHeaderField, .invalidContentLength, .conflictingContentLength,
@@ -24,7 +25,7 @@ enum ExitStatus {
         case .tooManyRedirects: return 47
         case .emptyReply: return 52
         case .sendFailed: return 55
-        case .receiveFailed, .invalidChunkSize, .malformedChunk, .incompleteHead, .tlsStreamFailed: return 56
+        case .receiveFailed, .proxyTunnelFailed, .invalidChunkSize, .malformedChunk, .incompleteHead, .tlsStreamFailed: return 56
         case .certificateVerificationFailed: return 60
         case .unsupportedContentEncoding, .badContentEncoding: return 61
         case .maximumFileSizeExceeded: return 63

@@ -158,11 +158,12 @@ public final class HTTPClient: Sendable {
     private func send(
         _ request: PendingRequest, options: RequestOptions, totalDeadline: Deadline?, connectionsOpened: inout Int
     ) async throws(PorterError) -> (HTTP1Exchange, [ResponseHead], ResponseHead) {
-        let head = try makeHead(request, options: options)
+        let routing = Self.routing(for: request.url, options: options)
+        let head = try makeHead(request, options: options, routing: routing)
         var allowRetry = Self.isIdempotent(request.method)
         let startedAt = Deadline.now()
         while true {
-            let exchange = try await makeExchange(for: request.url, options: options, totalDeadline: totalDeadline, startedAt: startedAt)
+            let exchange = try await makeExchange(for: request.url, routing: routing, options: options, totalDeadline: totalDeadline, startedAt: startedAt)
             if !exchange.isReusedConnection { connectionsOpened += 1 }
             do {
                 try await exchange.send(head, body: request.body)
@@ -181,10 +182,18 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    private func makeExchange(for url: HTTPURL, options: RequestOptions, totalDeadline: Deadline?, startedAt: UInt64) async throws(PorterError) -> HTTP1Exchange {
+    /// How `url` is reached: directly, over a Unix socket, or through the proxy the options name.
+    private static func routing(for url: HTTPURL, options: RequestOptions) -> Connection.Routing {
+        let proxy = options.noProxy?.matches(url) == true ? nil : options.proxy
+        return Connection.Routing(
+            families: options.addressFamilies, unixSocketPath: options.unixSocketPath,
+            overrides: options.addressOverrides, proxy: options.unixSocketPath == nil ? proxy : nil)
+    }
+
+    private func makeExchange(
+        for url: HTTPURL, routing: Connection.Routing, options: RequestOptions, totalDeadline: Deadline?, startedAt: UInt64
+    ) async throws(PorterError) -> HTTP1Exchange {
         let events = options.eventHandler
-        let routing = Connection.Routing(
-            families: options.addressFamilies, unixSocketPath: options.unixSocketPath, overrides: options.addressOverrides)
         if let connection = pool.checkOut(origin: routing.poolKey(for: url)) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
             return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
@@ -261,7 +270,7 @@ public final class HTTPClient: Sendable {
 
     // MARK: - Request heads
 
-    private func makeHead(_ request: PendingRequest, options: RequestOptions) throws(PorterError) -> RequestHead {
+    private func makeHead(_ request: PendingRequest, options: RequestOptions, routing: Connection.Routing) throws(PorterError) -> RequestHead {
         var fields = HeaderFields()
         let omitted = Set(options.omittedFields.map { $0.lowercased() })
         func isSet(_ name: String) -> Bool {
@@ -284,7 +293,15 @@ public final class HTTPClient: Sendable {
         if let body = request.body, !request.fields.contains(where: { $0.name == .contentLength }) {
             fields.append(name: "Content-Length", value: String(body.count))
         }
-        return RequestHead(method: request.method, target: request.url.target, version: options.version, fields: fields)
+        var target = request.url.target
+        if routing.usesAbsoluteForm(for: request.url) {
+            // RFC 9112 §3.2.2: a proxy gets the absolute URI; it needs the credentials too.
+            target = "\(request.url.scheme)://\(request.url.authority)\(request.url.target)"
+            if let authorization = routing.proxy?.authorization, !isSet("proxy-authorization") {
+                fields.append(name: "Proxy-Authorization", value: authorization)
+            }
+        }
+        return RequestHead(method: request.method, target: target, version: options.version, fields: fields)
     }
 
     /// RFC 9110 §9.2.2.

@@ -15,6 +15,11 @@ public struct RequestOptions: Sendable {
     /// Connect to this Unix-domain socket instead of resolving the URL's host (curl's `--unix-socket`).
     /// The URL still gives the scheme, `Host` and target.
     public var unixSocketPath: String?
+    /// The HTTP proxy to send requests through, or nil for direct connections
+    /// (see ``ProxyConfiguration/fromEnvironment(for:environment:)``).
+    public var proxy: ProxyConfiguration?
+    /// Hosts reached directly even when ``proxy`` is set (curl's `--noproxy`, `no_proxy`).
+    public var noProxy: NoProxyList?
     /// Addresses to use for `host:port` instead of resolving it (curl's `--resolve`), keyed by `host:port`
     /// with the host lower-cased and an IPv6 literal without brackets.
     public var addressOverrides: [String: [SocketAddress]] = [:]

@@ -63,21 +63,37 @@ final class Connection: @unchecked Sendable {
         to url: HTTPURL, routing: Routing = Routing(), tlsContext: TLSContext?, connectDeadline: Deadline?, id: Int,
         events: ((ClientEvent) -> Void)?
     ) async throws(PorterError) -> Connection {
-        let addresses = try await Self.addresses(for: url, routing: routing)
+        // Through a proxy, the TCP connection goes to the proxy; TLS still goes end to end to the origin.
+        let target = routing.proxy?.url ?? url
+        let addresses: [SocketAddress]
+        do {
+            addresses = try await Self.addresses(for: target, routing: routing)
+        } catch where error.code == .cannotResolveHost && routing.proxy != nil {
+            throw PorterError(.cannotResolveProxy, "could not resolve proxy \(target.host): \(error.reason)")
+        }
         var establishment = Establishment(resolved: Deadline.now(), connected: 0, tlsDone: nil)
-        events?(.resolved(host: url.host, addresses: addresses))
-        events?(.connecting(host: url.host, addresses: addresses))
-        let socket = try await TCPSocket.connect(to: addresses, host: url.host, deadline: connectDeadline)
+        events?(.resolved(host: target.host, addresses: addresses))
+        events?(.connecting(host: target.host, addresses: addresses))
+        let socket: TCPSocket
+        do {
+            socket = try await TCPSocket.connect(to: addresses, host: target.host, deadline: connectDeadline)
+        } catch where error.code == .cannotConnect && routing.proxy != nil {
+            throw PorterError(.cannotConnect, "could not connect to the proxy: \(error.reason)")
+        }
         establishment.connected = Deadline.now()
-        events?(.connected(host: url.host, address: socket.remoteAddress, connectionID: id))
+        events?(.connected(host: target.host, address: socket.remoteAddress, connectionID: id))
+        let key = routing.poolKey(for: url)
         guard url.isSecure else {
-            return Connection(origin: routing.poolKey(for: url), host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id, establishment: establishment)
+            return Connection(origin: key, host: url.host, transport: socket, remoteAddress: socket.remoteAddress, tlsSession: nil, id: id, establishment: establishment)
+        }
+        if let proxy = routing.proxy {
+            try await ProxyTunnel.open(through: socket, to: url, proxy: proxy, deadline: connectDeadline, events: events)
         }
         guard let tlsContext else { preconditionFailure("https without a TLS context") }
         let stream = try await TLSStream.connect(over: socket, context: tlsContext, host: url.host, port: url.port, deadline: connectDeadline)
         establishment.tlsDone = Deadline.now()
         events?(.tlsEstablished(host: url.host, session: stream.session))
-        return Connection(origin: routing.poolKey(for: url), host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id, establishment: establishment)
+        return Connection(origin: key, host: url.host, transport: stream, remoteAddress: socket.remoteAddress, tlsSession: stream.session, id: id, establishment: establishment)
     }
 
     /// Where a URL's connection goes, when not simply to its host's addresses.
@@ -85,11 +101,20 @@ final class Connection: @unchecked Sendable {
         var families: AddressFamilies = .any
         var unixSocketPath: String?
         var overrides: [String: [SocketAddress]] = [:]
+        var proxy: ProxyConfiguration?
 
-        /// The key under which connections for `url` are pooled: the origin, and the socket path if there is one.
+        /// The key under which connections for `url` are pooled: the origin, and how it is reached.
+        /// Plain requests through a proxy share the proxy's connections whatever their origin.
         func poolKey(for url: HTTPURL) -> String {
-            unixSocketPath.map { "\(url.origin) via unix:\($0)" } ?? url.origin
+            if let proxy {
+                let via = "via proxy \(proxy.url.origin) as \(proxy.credentials?.split(separator: ":").first ?? "")"
+                return url.isSecure ? "\(url.origin) \(via)" : "http \(via)"
+            }
+            return unixSocketPath.map { "\(url.origin) via unix:\($0)" } ?? url.origin
         }
+
+        /// Whether requests for `url` are sent to a proxy in absolute form (RFC 9112 §3.2.2).
+        func usesAbsoluteForm(for url: HTTPURL) -> Bool { proxy != nil && !url.isSecure }
     }
 
     /// The addresses to try for `url`: the Unix socket, an override, or the resolved

@@ -2,6 +2,10 @@ import ArgumentParser
 import HTTPTypes
 import PorterCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `porter [options] URL...`: fetches each URL in order over reused
 /// connections and writes the bodies, as curl does with the same options.
 struct Fetch: AsyncParsableCommand {
@@ -154,6 +158,18 @@ struct Fetch: AsyncParsableCommand {
     @Option(name: .customLong("parallel-max"), help: ArgumentHelp("With -Z, the most transfers at once (default 50).", valueName: "num"))
     var parallelMax = 50
 
+    @Option(name: [.customShort("x"), .customLong("proxy")], parsing: .unconditional,
+            help: ArgumentHelp("Use this HTTP proxy ([http://][user:password@]host[:port]); '' ignores the environment's proxies.", valueName: "url"))
+    var proxy: String?
+
+    @Option(name: [.customShort("U"), .customLong("proxy-user")], parsing: .unconditional,
+            help: ArgumentHelp("Credentials for the proxy (Basic).", valueName: "user:password"))
+    var proxyUser: String?
+
+    @Option(name: .customLong("noproxy"), parsing: .unconditional,
+            help: ArgumentHelp("Hosts, domains, IPs or CIDR ranges to reach without the proxy ('*' for all); replaces no_proxy.", valueName: "list"))
+    var noProxy: String?
+
     @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Connect over IPv4 only.")
     var ipv4Only = false
 
@@ -175,6 +191,10 @@ struct Fetch: AsyncParsableCommand {
         if let maxRedirects, maxRedirects < -1 { throw ValidationError("--max-redirs must be -1 or more") }
         for (name, value) in [("--connect-timeout", connectTimeout), ("--max-time", maxTime)] {
             if let value, !(value >= 0 && value.isFinite) { throw ValidationError("\(name) must be a number of seconds, 0 or more") }
+        }
+        if let proxy, !proxy.isEmpty {
+            let url = try HTTPURL(parsing: proxy)
+            guard url.scheme == "http" else { throw ValidationError("--proxy \(proxy): only http:// proxies are supported") }
         }
         if parallelMax < 1 { throw ValidationError("--parallel-max must be 1 or more") }
         if retries < 0 { throw ValidationError("--retry must be 0 or more") }
@@ -408,7 +428,23 @@ struct Fetch: AsyncParsableCommand {
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
-    func requestOptions() -> RequestOptions {
+    /// The proxy for `url`: `-x`, else the environment's (`http_proxy`, `https_proxy`, `all_proxy`), with `--proxy-user`.
+    func proxyConfiguration(for url: HTTPURL) -> ProxyConfiguration? {
+        var configuration: ProxyConfiguration?
+        if let proxy {
+            configuration = proxy.isEmpty ? nil : (try? HTTPURL(parsing: proxy)).map { ProxyConfiguration(url: $0) }
+        } else {
+            configuration = ProxyConfiguration.fromEnvironment(for: url)
+        }
+        if let proxyUser, configuration != nil { configuration?.credentials = proxyUser }
+        return configuration
+    }
+
+    private static func environment(_ name: String) -> String? {
+        (getenv(name) ?? getenv(name.uppercased())).map { String(cString: $0) }
+    }
+
+    func requestOptions(for url: HTTPURL) -> RequestOptions {
         var kept: Set<Int> = []
         if post301 || followBySpecification { kept.insert(301) }
         if post302 || followBySpecification { kept.insert(302) }
@@ -426,6 +462,8 @@ struct Fetch: AsyncParsableCommand {
             decodesContent: compressed && !raw,
             decodesTransferCodings: transferEncoding && !raw,
             maximumBodyBytes: maxFileSize?.bytes)
+        options.proxy = proxyConfiguration(for: url)
+        options.noProxy = noProxy.map(NoProxyList.init) ?? Self.environment("no_proxy").map(NoProxyList.init)
         options.addressFamilies = ipv4Only ? .ipv4Only : ipv6Only ? .ipv6Only : .any
         options.unixSocketPath = unixSocket
         options.addressOverrides = (try? ResolveOption.overrides(resolve)) ?? [:]

@@ -34,7 +34,7 @@ struct Transfer {
         if let resumeOffset, resumeOffset > 0, fields[.range] == nil {
             fields[.range] = "bytes=\(resumeOffset)-"
         }
-        var options = command.requestOptions()
+        var options = command.requestOptions(for: url)
         options.omittedFields = omitted
         guard let method = HTTPRequest.Method(command.requestMethod) else {
             throw PorterError(.invalidRequest, "\"\(command.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
