@@ -296,7 +296,9 @@ struct ComparisonRules {
                         if !cookie.httpOnly { problems.append("no HttpOnly: scripts can read it") }
                         if cookie.sameSite == nil { problems.append("no SameSite") }
                     }
-                    observations.append(Comparison.CookieObservation(url: hop.url, cookie: cookie, problems: problems))
+                    let observation = Comparison.CookieObservation(url: hop.url, cookie: cookie, problems: problems)
+                    // The HTTP side's chain often ends on the same HTTPS URL as the HTTPS side.
+                    if !observations.contains(observation) { observations.append(observation) }
                 }
             }
         }

@@ -3,7 +3,8 @@
 /// Names are compared case-insensitively; a name's values are compared as
 /// the ordered list of every field with that name. Fields expected to differ
 /// between any two responses (`Date`, `Age`, `Expires`, `Set-Cookie`) are
-/// marked ``Entry/isVolatile`` and never count as a difference.
+/// marked ``Entry/isVolatile`` and never count as a difference. Cookie
+/// values are replaced with `…`, so that a report never carries a session.
 public struct HeaderDiff: Sendable, Hashable {
     /// How one field name compares.
     public enum State: String, Sendable, Hashable {
@@ -61,13 +62,20 @@ public struct HeaderDiff: Sendable, Hashable {
         }
         entries = order.map { key in
             let name = spelling[key] ?? key
-            let left = http.values(named: name)
-            let right = https.values(named: name)
+            let left = http.values(named: name).map { Self.redacted($0, name: key) }
+            let right = https.values(named: name).map { Self.redacted($0, name: key) }
             return Entry(
                 name: name, http: left.isEmpty ? nil : left, https: right.isEmpty ? nil : right,
                 isVolatile: Self.volatileFieldNames.contains(key),
                 isSecurityField: Self.securityFieldNames.contains(key))
         }
+    }
+
+    /// A `Set-Cookie` value with the cookie's value replaced by `…`; other fields as they are.
+    static func redacted(_ value: String, name: String) -> String {
+        guard name == "set-cookie", let equals = value.firstIndex(of: "=") else { return value }
+        let end = value[equals...].firstIndex(of: ";") ?? value.endIndex
+        return value[...equals] + "…" + value[end...]
     }
 
     /// The entry for `name` (case-insensitive), if either side has the field.
