@@ -176,7 +176,7 @@ struct CompareText {
 
     private func headers(_ comparison: Comparison) -> [String] {
         guard let diff = comparison.headers else { return [] }
-        var table = TextTable(maximumWidths: [28, 38, 38, 10])
+        var table = TextTable(maximumWidths: [28, 38, 38, 30])
         table.append([TextTable.Cell("field", .bold), TextTable.Cell("HTTP", .bold), TextTable.Cell("HTTPS", .bold), ""])
         let entries = diff.entries.filter(\.isSecurityField) + diff.entries.filter { !$0.isSecurityField }
         let securityNames = ["Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy", "Permissions-Policy", "Strict-Transport-Security"]
@@ -195,8 +195,15 @@ struct CompareText {
                 state,
             ])
         }
+        let frameAncestors = [diff["Content-Security-Policy"]?.http, diff["Content-Security-Policy"]?.https].contains { values in
+            values?.contains { $0.lowercased().contains("frame-ancestors") } == true
+        }
         for name in absentSecurity {
-            table.append([TextTable.Cell(name, .cyan), "-", "-", TextTable.Cell("missing", .yellow)])
+            let covered = name == "X-Frame-Options" && frameAncestors
+            table.append([
+                TextTable.Cell(name, .cyan), "-", "-",
+                covered ? TextTable.Cell("absent (CSP frame-ancestors)", .dim) : TextTable.Cell("absent", .yellow),
+            ])
         }
         return heading("Headers (final responses)") + table.lines(colour: colour)
     }

@@ -15,13 +15,12 @@ struct Compare: AsyncParsableCommand {
             and judges the result in the terms the Mozilla Observatory and the HSTS \
             preload list use.
 
-            Exit statuses:
-              0  all good (passed checks and notes only)
-              3  warnings (e.g. a 302 instead of 301, HSTS max-age under a year, a cookie without Secure)
-              4  failures (e.g. no redirect to HTTPS, no HSTS, a redirect loop, a certificate that does not verify)
-              5  a port is unreachable (refused, timed out, or speaking the wrong protocol)
+            Exit statuses (the worst finding decides):
+              0  all good: passed checks and notes only
+              3  warnings: e.g. a 302 instead of a 301, HSTS max-age under a year
+              4  failures: e.g. no redirect to HTTPS, no HSTS, a loop, a bad certificate
+              5  unreachable: a port refused, timed out or spoke the wrong protocol
               2  bad command line
-            The worst finding decides, in the order 5, 4, 3.
             """
     )
 
