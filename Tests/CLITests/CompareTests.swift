@@ -238,6 +238,20 @@ struct CompareTests {
         #expect(run.severity(of: "redirects.hopFailed") == "failure")
     }
 
+    @Test func plainPortThatNeverAnswersTimesOut() async throws {
+        let silent = try ScriptedServer { connection in
+            _ = try? connection.readRequest()
+            usleep(3_000_000)
+        }
+        defer { silent.stop() }
+        let site = try Site(plain: { Self.redirect(port: $0) }, tls: { _ in Self.securityHeaders + Self.fullHSTS })
+        let run = try await site.compare(httpPort: silent.port, arguments: ["-m", "1"])
+        #expect(run.result.status == 5, "\(run.findings)")
+        #expect(run.findings.contains(Finding(code: "reachability.timedOut", severity: "unreachable", side: "http")))
+        #expect(run["https", "reached"] as? Bool == true)
+        #expect(run.severity(of: "hsts.ok") == "pass")
+    }
+
     @Test func redirectLoopIsAFailure() async throws {
         let site = try Site(
             plain: { Self.redirect(port: $0) },
