@@ -8,7 +8,14 @@
 public struct HeaderDiff: Sendable, Hashable {
     /// How one field name compares.
     public enum State: String, Sendable, Hashable {
-        case same, different, onlyHTTP, onlyHTTPS
+        /// Both sides send the same values.
+        case same
+        /// Both sides send the field, with different values.
+        case different
+        /// Only the HTTP response has the field.
+        case onlyHTTP
+        /// Only the HTTPS response has the field.
+        case onlyHTTPS
     }
 
     /// One field name on both sides.
