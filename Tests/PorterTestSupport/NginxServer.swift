@@ -54,10 +54,34 @@ public final class NginxServer: Sendable {
     /// - Throws: ``TestSupportError`` when nginx is not installed
     ///   ("nginx not found: install nginx-light …"), or exits or does not
     ///   listen in time, quoting its error log.
-    public init(
+    public convenience init(
         documentRoot: String,
         certificates: TestCertificates,
         extraServerConfiguration: String = ""
+    ) throws {
+        try self.init(documentRoot: documentRoot, certificates: certificates) { _, _ in .shared(extraServerConfiguration) }
+    }
+
+    /// Which `server` blocks nginx runs, and the directives added to each.
+    public enum ServerBlocks: Sendable {
+        /// One block for both ports, with these directives.
+        case shared(String)
+        /// One block per port: `plain` for the plain HTTP port, `tls` for the
+        /// HTTPS port, so that the two can answer differently.
+        case separate(plain: String, tls: String)
+    }
+
+    /// Starts nginx with a `server` block per port, or one shared, whose
+    /// directives may name the ports (e.g. `return 301
+    /// https://localhost:\(tlsPort)$request_uri;` in the plain block).
+    ///
+    /// - Parameter serverBlocks: called with the plain and TLS ports
+    ///   chosen (possibly more than once, if a port is taken meanwhile).
+    /// - Throws: as ``init(documentRoot:certificates:extraServerConfiguration:)``.
+    public init(
+        documentRoot: String,
+        certificates: TestCertificates,
+        serverBlocks: (_ plainPort: Int, _ tlsPort: Int) -> ServerBlocks
     ) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executablePath) else {
             throw TestSupportError(
@@ -71,7 +95,7 @@ public final class NginxServer: Sendable {
             do {
                 try Self.writeConfiguration(
                     prefix: prefix, plainPort: plainPort, tlsPort: tlsPort, ipv6: ipv6, documentRoot: documentRoot,
-                    certificates: certificates, extra: extraServerConfiguration)
+                    certificates: certificates, blocks: serverBlocks(plainPort, tlsPort))
                 let (process, exited) = try Self.launch(prefix: prefix)
                 if try Self.waitUntilListening(
                     process: process, exited: exited, ports: [plainPort, tlsPort], prefix: prefix)
@@ -252,7 +276,7 @@ public final class NginxServer: Sendable {
 
     private static func writeConfiguration(
         prefix: String, plainPort: Int, tlsPort: Int, ipv6: Bool, documentRoot: String,
-        certificates: TestCertificates, extra: String
+        certificates: TestCertificates, blocks: ServerBlocks
     ) throws {
         let fileManager = FileManager.default
         for directory in ["conf", "logs", "temp"] {
@@ -264,6 +288,30 @@ public final class NginxServer: Sendable {
         ]
         if ipv6 {
             listens += ["listen [::1]:\(plainPort);", "listen [::1]:\(tlsPort) ssl;"]
+        }
+        func server(_ listens: [String], _ extra: String) -> String {
+            """
+            server {
+                    \(listens.joined(separator: "\n            "))
+                    server_name localhost;
+
+                    ssl_certificate "\(certificates.leafChainPath)";
+                    ssl_certificate_key "\(certificates.leafKeyPath)";
+                    ssl_protocols TLSv1.2 TLSv1.3;
+
+                    root "\(documentRoot)";
+
+                    \(extra)
+                }
+            """
+        }
+        let servers: String
+        switch blocks {
+        case .shared(let extra):
+            servers = server(listens, extra)
+        case .separate(let plain, let tls):
+            servers = server(listens.filter { !$0.hasSuffix(" ssl;") }, plain) + "\n\n                "
+                + server(listens.filter { $0.hasSuffix(" ssl;") }, tls)
         }
         let user = geteuid() == 0 ? "user root;" : ""
         let configuration = """
@@ -305,18 +353,7 @@ public final class NginxServer: Sendable {
                 keepalive_requests 100000;
                 server_tokens off;
 
-                server {
-                    \(listens.joined(separator: "\n            "))
-                    server_name localhost;
-
-                    ssl_certificate "\(certificates.leafChainPath)";
-                    ssl_certificate_key "\(certificates.leafKeyPath)";
-                    ssl_protocols TLSv1.2 TLSv1.3;
-
-                    root "\(documentRoot)";
-
-                    \(extra)
-                }
+                \(servers)
             }
 
             """
