@@ -173,8 +173,10 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Comparison and description
 
+    /// Certificates are equal when their DER bytes are.
     public static func == (lhs: Certificate, rhs: Certificate) -> Bool { lhs.derBytes == rhs.derBytes }
 
+    /// Hashes the DER bytes.
     public func hash(into hasher: inout Hasher) { hasher.combine(derBytes) }
 
     /// The subject, e.g. `CN=localhost`.

@@ -11,6 +11,7 @@ public struct CertificateProblem: Sendable, Hashable, CustomStringConvertible {
 
         private init(_ name: String) { self.name = name }
 
+        /// The stable name.
         public var description: String { name }
 
         // MARK: - Time

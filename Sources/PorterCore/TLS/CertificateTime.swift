@@ -78,8 +78,10 @@ public struct CertificateTime: Sendable, Hashable, Comparable, CustomStringConve
         return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
     }
 
+    /// The ISO 8601 form, as ``iso8601``.
     public var description: String { iso8601 }
 
+    /// Earlier instants are smaller.
     public static func < (lhs: CertificateTime, rhs: CertificateTime) -> Bool {
         lhs.secondsSinceEpoch < rhs.secondsSinceEpoch
     }

@@ -96,6 +96,8 @@ public struct CertificateVerifier: Sendable {
         for problem in ChainPolicy(context: context, reported: problems).problems() {
             add(problem)
         }
+        // Decoding for the own checks may leave entries on this thread's error queue.
+        OpenSSLError.clear()
         return CertificateVerification(
             problems: problems, chain: context.chain, endsInTrustAnchor: endsInTrustAnchor,
             peerName: peerName, validationTime: time)

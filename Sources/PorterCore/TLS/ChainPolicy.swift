@@ -5,9 +5,9 @@ internal import COpenSSL
 /// server certificates that OpenSSL 3.0 does not enforce.
 ///
 /// Each rule only adds problems; none removes or softens one of OpenSSL's.
-/// A rule that OpenSSL already reported for the same certificate is not
-/// reported twice. The x509-limbo cases each rule settles are listed in
-/// docs/CERTIFICATES.md.
+/// Where a rule restates one of OpenSSL's (a small RSA key, a name
+/// mismatch), it is not reported twice for the same certificate. The
+/// x509-limbo cases each rule settles are listed in docs/CERTIFICATES.md.
 struct ChainPolicy {
     let context: ChainContext
     /// What OpenSSL found, to avoid saying the same thing twice.
@@ -27,9 +27,14 @@ struct ChainPolicy {
         found += leafUsage()
         found += peerNameConstraints()
         return found.filter { problem in
-            !reported.contains { $0.code == problem.code && $0.certificateIndex == problem.certificateIndex }
+            !(Self.overlapping.contains(problem.code)
+                && reported.contains { $0.code == problem.code && $0.certificateIndex == problem.certificateIndex })
         }
     }
+
+    /// Codes for which a rule here restates what OpenSSL may already have said about the same
+    /// certificate (a small RSA key, a name mismatch, a CA certificate as the leaf).
+    private static let overlapping: Set<CertificateProblem.Code> = [.weakKey, .hostnameMismatch, .certificateAuthorityAsLeaf]
 
     private func problem(_ code: CertificateProblem.Code, _ index: Int, _ text: String) -> CertificateProblem {
         CertificateProblem(code: code, certificateIndex: index, subject: chain[index].subject, explanation: text)

@@ -299,54 +299,56 @@ struct Verify: ParsableCommand {
 
 // MARK: - A small JSON writer
 
-/// A JSON object for `porter verify --json`; keys stay in the order they were added, so the output is stable.
-struct JSONObject {
-    var members: [(String, JSONValue)] = []
-    mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value)) }
-}
-
-indirect enum JSONValue {
-    case string(String)
-    case number(Int)
-    case bool(Bool)
-    case null
-    case array([JSONValue])
-    case object(JSONObject)
-
-    /// Pretty-printed with two-space indentation.
-    func rendered(indent: String) -> String {
-        let inner = indent + "  "
-        switch self {
-        case .string(let text): return Self.quoted(text)
-        case .number(let value): return "\(value)"
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .array(let values):
-            if values.isEmpty { return "[]" }
-            return "[\n" + values.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .object(let object):
-            if object.members.isEmpty { return "{}" }
-            return "{\n" + object.members.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)}"
-        }
+extension Verify {
+    /// A JSON object for `porter verify --json`; keys stay in the order they were added, so the output is stable.
+    struct JSONObject {
+        var members: [(String, JSONValue)] = []
+        mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value)) }
     }
 
-    /// RFC 8259 §7: quote, backslash and control characters escaped.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    indirect enum JSONValue {
+        case string(String)
+        case number(Int)
+        case bool(Bool)
+        case null
+        case array([JSONValue])
+        case object(JSONObject)
+
+        /// Pretty-printed with two-space indentation.
+        func rendered(indent: String) -> String {
+            let inner = indent + "  "
+            switch self {
+            case .string(let text): return Self.quoted(text)
+            case .number(let value): return "\(value)"
+            case .bool(let value): return value ? "true" : "false"
+            case .null: return "null"
+            case .array(let values):
+                if values.isEmpty { return "[]" }
+                return "[\n" + values.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+            case .object(let object):
+                if object.members.isEmpty { return "{}" }
+                return "{\n" + object.members.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)}"
             }
         }
-        return out + "\""
+
+        /// RFC 8259 §7: quote, backslash and control characters escaped.
+        static func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
     }
 }
 
