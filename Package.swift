@@ -84,6 +84,7 @@ let package = Package(
             dependencies: ["PorterCore", "PorterTestSupport", "CZlib", "CZstd", "CBrotliEncoder"]
         ),
         .testTarget(name: "CLITests", dependencies: ["PorterTestSupport"]),
+        .testTarget(name: "CertificateTests", dependencies: ["PorterCore", "PorterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,6 +55,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let tlsConfigurationInvalid = Code("tlsConfigurationInvalid")
         /// The TLS stream failed after the handshake.
         public static let tlsStreamFailed = Code("tlsStreamFailed")
+        /// Bytes that should hold a certificate (PEM or DER) could not be decoded.
+        public static let certificateDecodingFailed = Code("certificateDecodingFailed")
 
         // MARK: - HTTP protocol violations (RFC 9112)
 

@@ -1,0 +1,359 @@
+import ArgumentParser
+import PorterCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `porter verify LEAF.pem`: verifies a server certificate chain offline, as
+/// a TLS connection would, and explains what is wrong.
+///
+/// All the work is ``CertificateVerifier``'s; this command reads the files,
+/// prints the chain and the verdict (as text or JSON) and picks the exit
+/// status from the verdict's class.
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify a server certificate chain offline and explain the verdict.",
+        discussion: """
+            The leaf file may hold the whole chain the server sends: the first certificate is the leaf, \
+            the others are used as untrusted intermediates.
+
+            Exit statuses:
+              0   the chain verifies
+              1   an input file cannot be read or holds no valid certificate
+              2   usage error
+              10  expired or not yet valid
+              11  not valid for the --host or --ip given
+              12  not trusted: self-signed leaf, untrusted root, incomplete chain, bad signature
+              13  weak signature algorithm (SHA-1) or weak key (RSA below 2048 bits, DSA)
+              14  constraints or usage: name constraints, key usage, extended key usage, \
+            CA certificate misuse, path too long
+              15  any other problem (malformed or non-conforming certificate)
+            With several problems, the status is that of the first, shown as the verdict.
+            """
+    )
+
+    /// The exit statuses, by the class of the verdict's problem; docs/CERTIFICATES.md has the same table.
+    enum Status {
+        static let verified: Int32 = 0
+        static let unreadableInput: Int32 = 1
+        static let time: Int32 = 10
+        static let name: Int32 = 11
+        static let trust: Int32 = 12
+        static let weakCryptography: Int32 = 13
+        static let constraintsOrUsage: Int32 = 14
+        static let other: Int32 = 15
+        static let writeFailed: Int32 = 23
+
+        static func status(for code: CertificateProblem.Code) -> Int32 {
+            switch code {
+            case .expired, .notYetValid: return time
+            case .hostnameMismatch: return name
+            case .selfSignedLeaf, .untrustedRoot, .incompleteChain, .badSignature: return trust
+            case .weakSignatureAlgorithm, .weakKey: return weakCryptography
+            case .nameConstraintsViolated, .wrongKeyUsage, .wrongExtendedKeyUsage, .notACertificateAuthority,
+                 .certificateAuthorityAsLeaf, .pathTooLong:
+                return constraintsOrUsage
+            default: return other
+            }
+        }
+    }
+
+    @Option(name: .customLong("ca"), help: ArgumentHelp("Trust only the certificates in this PEM file (default: the system trust store).", valueName: "file"))
+    var caFile: String?
+
+    @Option(name: .customLong("untrusted"), help: ArgumentHelp("Untrusted intermediate certificates (PEM) that may complete the chain; may be repeated.", valueName: "file"))
+    var untrustedFiles: [String] = []
+
+    @Option(name: .customLong("host"), help: ArgumentHelp("The host name the certificate must be valid for (an IP literal is checked as --ip).", valueName: "name"))
+    var host: String?
+
+    @Option(name: .customLong("ip"), help: ArgumentHelp("The IP address the certificate must be valid for.", valueName: "address"))
+    var ipAddress: String?
+
+    @Option(name: .customLong("at"), help: ArgumentHelp("Verify at this instant instead of now (ISO 8601, e.g. 2024-03-01T00:00:00Z).", valueName: "time"))
+    var at: String?
+
+    @Option(name: .customLong("max-depth"), help: ArgumentHelp("The most intermediate CA certificates allowed between the leaf and a trust anchor.", valueName: "n"))
+    var maxDepth: Int?
+
+    @Flag(name: .customLong("json"), help: "Print the report as JSON.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("The server's certificate in PEM, optionally followed by its intermediates.", valueName: "leaf.pem"))
+    var leafFile: String
+
+    func validate() throws {
+        if host != nil && ipAddress != nil { throw ValidationError("--host and --ip cannot be used together") }
+        if let host, host.isEmpty { throw ValidationError("--host needs a name") }
+        if let ipAddress, !Self.isIPAddress(ipAddress) { throw ValidationError("--ip \(ipAddress) is not an IPv4 or IPv6 address") }
+        if let at, CertificateTime(iso8601: at) == nil {
+            throw ValidationError("--at \(at) is not an ISO 8601 time such as 2024-03-01T00:00:00Z")
+        }
+        if let maxDepth, maxDepth < 0 { throw ValidationError("--max-depth must be 0 or more") }
+    }
+
+    func run() throws {
+        let verifier: CertificateVerifier
+        let leaf: Certificate
+        do {
+            let leafChain = try Certificate.certificates(fromPEMFile: leafFile)
+            leaf = leafChain[0]
+            var intermediates = Array(leafChain.dropFirst())
+            for file in untrustedFiles { intermediates += try Certificate.certificates(fromPEMFile: file) }
+            let anchors = try caFile.map { path throws(PorterError) in try Certificate.certificates(fromPEMFile: path) }
+            verifier = CertificateVerifier(
+                trustAnchors: anchors, intermediates: intermediates, peerName: peerName,
+                validationTime: at.flatMap(CertificateTime.init(iso8601:)), maximumDepth: maxDepth)
+        } catch {
+            FileOutput.standardError.writeLine("porter: \(error.reason)")
+            throw ExitCode(Status.unreadableInput)
+        }
+
+        let report = verifier.verify(leaf: leaf)
+        let status: Int32
+        switch report.verdict {
+        case .ok: status = Status.verified
+        case .failed(let problem): status = Status.status(for: problem.code)
+        }
+        let text = json ? Self.json(report, status: status, trustSource: trustSource) : Self.text(report, trustSource: trustSource, timeGiven: at != nil)
+        do {
+            try FileOutput.standardOutput.write(Array(text.utf8))
+        } catch {
+            FileOutput.standardError.writeLine("porter: \(error.reason)")
+            throw ExitCode(Status.writeFailed)
+        }
+        if status != Status.verified { throw ExitCode(status) }
+    }
+
+    private var peerName: CertificateVerifier.PeerName? {
+        if let ipAddress { return .ipAddress(ipAddress) }
+        guard let host else { return nil }
+        // As curl does: a host that is an IP literal is checked against IP addresses.
+        let literal = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return Self.isIPAddress(literal) ? .ipAddress(literal) : .dnsName(host)
+    }
+
+    private var trustSource: String {
+        caFile ?? "the system trust store"
+    }
+
+    private static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
+    }
+
+    // MARK: - Text
+
+    static func role(_ index: Int, in report: CertificateVerification) -> String {
+        let certificate = report.chain[index]
+        let last = index == report.chain.count - 1
+        var role: String
+        if index == 0 {
+            role = "leaf"
+        } else if certificate.isSelfSigned {
+            role = "root"
+        } else {
+            role = "intermediate"
+        }
+        if last && report.endsInTrustAnchor {
+            role += role == "leaf" ? " (itself a trust anchor)" : " (trust anchor)"
+        } else if last && certificate.isSelfSigned && index > 0 {
+            role += " (not trusted)"
+        } else if last && !certificate.isSelfSigned {
+            role += " (its issuer was not found)"
+        }
+        return role
+    }
+
+    static func text(_ report: CertificateVerification, trustSource: String, timeGiven: Bool) -> String {
+        var lines: [String] = []
+        for (index, certificate) in report.chain.enumerated() {
+            lines.append("certificate \(index): \(role(index, in: report))")
+            for (label, value) in fields(certificate, at: report.validationTime) {
+                lines.append("  " + (label + ":").padding(to: 21) + value)
+            }
+        }
+        lines.append("")
+        lines.append("name checked:        " + (report.peerName.map { name in
+            switch name {
+            case .dnsName(let host): return "\(host) (DNS)"
+            case .ipAddress(let address): return "\(address) (IP)"
+            }
+        } ?? "none (give --host or --ip to check one)"))
+        lines.append("verified at:         \(report.validationTime)\(timeGiven ? "" : " (now)")")
+        lines.append("trust anchors:       \(trustSource)")
+        switch report.verdict {
+        case .ok:
+            lines.append("verdict: OK")
+        case .failed(let problem):
+            lines.append("verdict: FAILED — \(problem.explanation)")
+            lines.append("problems:")
+            for (number, problem) in report.problems.enumerated() {
+                let at = problem.certificateIndex.map { " certificate \($0)" } ?? ""
+                lines.append("  \(number + 1). [\(problem.code)\(at)] \(problem.explanation)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func fields(_ certificate: Certificate, at time: CertificateTime) -> [(String, String)] {
+        let daysLeft = certificate.daysLeft(at: time)
+        let left = daysLeft >= 0 ? "\(daysLeft) days left" : "expired \(-daysLeft) days ago"
+        var fields: [(String, String)] = [
+            ("subject", certificate.subject),
+            ("issuer", certificate.issuer),
+            ("names", certificate.subjectAlternativeNames.map { $0.isEmpty ? "(empty)" : $0.map(\.description).joined(separator: ", ") } ?? "(no subject alternative names)"),
+            ("valid from", certificate.notBefore.iso8601),
+            ("valid until", "\(certificate.notAfter.iso8601) (\(left))"),
+            ("serial", certificate.serialNumber),
+            ("sha256 fingerprint", certificate.sha256Fingerprint),
+            ("public key pin", certificate.pinnedPublicKey),
+            ("key", certificate.publicKey.description),
+            ("signature", certificate.signatureAlgorithm),
+            ("basic constraints", certificate.basicConstraints?.description ?? "(none)"),
+            ("key usage", certificate.keyUsage.map { $0.joined(separator: ", ") } ?? "(none)"),
+            ("extended key usage", certificate.extendedKeyUsage.map { $0.joined(separator: ", ") } ?? "(none)"),
+        ]
+        if certificate.version != 3 { fields.insert(("version", "\(certificate.version)"), at: 0) }
+        return fields
+    }
+
+    // MARK: - JSON
+
+    static func json(_ report: CertificateVerification, status: Int32, trustSource: String) -> String {
+        var object = JSONObject()
+        switch report.verdict {
+        case .ok: object.add("verdict", .string("ok"))
+        case .failed: object.add("verdict", .string("failed"))
+        }
+        object.add("exitStatus", .number(Int(status)))
+        object.add("explanation", .string(report.explanation))
+        object.add("peerName", report.peerName.map { name -> JSONValue in
+            var peer = JSONObject()
+            switch name {
+            case .dnsName(let host):
+                peer.add("kind", .string("DNS"))
+                peer.add("value", .string(host))
+            case .ipAddress(let address):
+                peer.add("kind", .string("IP"))
+                peer.add("value", .string(address))
+            }
+            return .object(peer)
+        } ?? .null)
+        object.add("validationTime", .string(report.validationTime.iso8601))
+        object.add("trustAnchors", .string(trustSource))
+        object.add("endsInTrustAnchor", .bool(report.endsInTrustAnchor))
+        object.add("chain", .array(report.chain.indices.map { index in
+            certificateJSON(report.chain[index], index: index, role: role(index, in: report), at: report.validationTime)
+        }))
+        object.add("problems", .array(report.problems.map { problem in
+            var item = JSONObject()
+            item.add("code", .string(problem.code.name))
+            item.add("certificateIndex", problem.certificateIndex.map { .number($0) } ?? .null)
+            item.add("subject", problem.subject.map(JSONValue.string) ?? .null)
+            item.add("explanation", .string(problem.explanation))
+            return .object(item)
+        }))
+        return JSONValue.object(object).rendered(indent: "") + "\n"
+    }
+
+    static func certificateJSON(_ certificate: Certificate, index: Int, role: String, at time: CertificateTime) -> JSONValue {
+        func strings(_ values: [String]?) -> JSONValue { values.map { .array($0.map(JSONValue.string)) } ?? .null }
+        var object = JSONObject()
+        object.add("index", .number(index))
+        object.add("role", .string(role))
+        object.add("version", .number(certificate.version))
+        object.add("subject", .string(certificate.subject))
+        object.add("issuer", .string(certificate.issuer))
+        object.add("commonNames", strings(certificate.commonNames))
+        object.add("subjectAlternativeNames", strings(certificate.subjectAlternativeNames?.map(\.description)))
+        object.add("notBefore", .string(certificate.notBefore.iso8601))
+        object.add("notAfter", .string(certificate.notAfter.iso8601))
+        object.add("daysLeft", .number(certificate.daysLeft(at: time)))
+        object.add("serialNumber", .string(certificate.serialNumber))
+        object.add("sha256Fingerprint", .string(certificate.sha256Fingerprint))
+        object.add("subjectPublicKeyInfoSHA256", .string(certificate.subjectPublicKeyInfoSHA256))
+        object.add("pinnedPublicKey", .string(certificate.pinnedPublicKey))
+        var key = JSONObject()
+        key.add("algorithm", .string(certificate.publicKey.algorithm))
+        key.add("bits", .number(certificate.publicKey.bits))
+        key.add("curve", certificate.publicKey.curve.map(JSONValue.string) ?? .null)
+        object.add("publicKey", .object(key))
+        object.add("signatureAlgorithm", .string(certificate.signatureAlgorithm))
+        object.add("basicConstraints", certificate.basicConstraints.map { constraints -> JSONValue in
+            var value = JSONObject()
+            value.add("ca", .bool(constraints.isCertificateAuthority))
+            value.add("pathLength", constraints.pathLengthConstraint.map { .number($0) } ?? .null)
+            value.add("critical", .bool(constraints.isCritical))
+            return .object(value)
+        } ?? .null)
+        object.add("keyUsage", strings(certificate.keyUsage))
+        object.add("extendedKeyUsage", strings(certificate.extendedKeyUsage))
+        object.add("selfSigned", .bool(certificate.isSelfSigned))
+        return .object(object)
+    }
+}
+
+// MARK: - A small JSON writer
+
+extension Verify {
+    /// A JSON object for `porter verify --json`; keys stay in the order they were added, so the output is stable.
+    struct JSONObject {
+        var members: [(String, JSONValue)] = []
+        mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+    }
+
+    indirect enum JSONValue {
+        case string(String)
+        case number(Int)
+        case bool(Bool)
+        case null
+        case array([JSONValue])
+        case object(JSONObject)
+
+        /// Pretty-printed with two-space indentation.
+        func rendered(indent: String) -> String {
+            let inner = indent + "  "
+            switch self {
+            case .string(let text): return Self.quoted(text)
+            case .number(let value): return "\(value)"
+            case .bool(let value): return value ? "true" : "false"
+            case .null: return "null"
+            case .array(let values):
+                if values.isEmpty { return "[]" }
+                return "[\n" + values.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+            case .object(let object):
+                if object.members.isEmpty { return "{}" }
+                return "{\n" + object.members.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)}"
+            }
+        }
+
+        /// RFC 8259 §7: quote, backslash and control characters escaped.
+        static func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+    }
+}
+
+private extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
