@@ -68,6 +68,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let malformedHeaderField = Code("malformedHeaderField")
         /// The response header block exceeded its size limit.
         public static let headerBlockTooLarge = Code("headerBlockTooLarge")
+        /// One line of the response head was longer than allowed.
+        public static let headerFieldTooLarge = Code("headerFieldTooLarge")
         /// The response had more header fields than allowed.
         public static let tooManyHeaderFields = Code("tooManyHeaderFields")
         /// `Content-Length` is not a decimal number, or overflows.

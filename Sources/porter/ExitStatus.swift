@@ -8,14 +8,14 @@ enum ExitStatus {
     /// The status for a library error, by its code (curl's `CURLcode` numbers).
     static func status(for code: PorterError.Code) -> Int32 {
         switch code {
-        case .unsupportedScheme: return 1
+        // curl takes a response without a valid status line for HTTP/0.9, which it refuses: 1.
+        case .unsupportedScheme, .malformedStatusLine: return 1
         case .invalidURL, .invalidRedirect: return 3
         case .cannotResolveProxy: return 5
         case .cannotResolveHost: return 6
         case .cannotConnect: return 7
-        case .malformedStatusLine, .malformedHeaderField, .invalidContentLength, .conflictingContentLength,
-             .invalidTransferEncoding: return 8
-        case .incompleteBody: return 18
+        case .malformedHeaderField, .invalidContentLength, .conflictingContentLength: return 8
+        case .incompleteBody, .incompleteHead: return 18
         case .writeFailed: return 23
         case .fileReadFailed: return 26
         case .timedOut: return 28
@@ -25,12 +25,13 @@ enum ExitStatus {
         case .tooManyRedirects: return 47
         case .emptyReply: return 52
         case .sendFailed: return 55
-        case .receiveFailed, .proxyTunnelFailed, .invalidChunkSize, .malformedChunk, .incompleteHead, .tlsStreamFailed: return 56
+        case .receiveFailed, .proxyTunnelFailed, .invalidChunkSize, .malformedChunk, .tlsStreamFailed,
+             .headerBlockTooLarge: return 56
         case .certificateVerificationFailed: return 60
-        case .unsupportedContentEncoding, .badContentEncoding: return 61
+        case .unsupportedContentEncoding, .badContentEncoding, .invalidTransferEncoding: return 61
         case .maximumFileSizeExceeded: return 63
         case .tlsConfigurationInvalid: return 77
-        case .headerBlockTooLarge, .tooManyHeaderFields: return 100
+        case .headerFieldTooLarge, .tooManyHeaderFields: return 100
         default: return 8
         }
     }

@@ -24,11 +24,18 @@ final class HTTP1Exchange {
     /// Bytes of response heads (interim ones included) received on this exchange.
     private(set) var headBytes = 0
 
-    init(connection: Connection, isReused: Bool, startedAt: UInt64, limits: ResponseParser.Limits, totalDeadline: Deadline?, idleTimeout: Duration?, events: ((ClientEvent) -> Void)?) {
+    /// Whether body bytes are delivered as they arrived, framing included (curl's `--raw`).
+    private let deliversRaw: Bool
+
+    init(connection: Connection, isReused: Bool, startedAt: UInt64, limits: ResponseParser.Limits, options: RequestOptions, totalDeadline: Deadline?, events: ((ClientEvent) -> Void)?) {
+        let idleTimeout = options.idleTimeout
         self.connection = connection
         self.startedAt = startedAt
         isReusedConnection = isReused
         parser = ResponseParser(limits: limits)
+        parser.allowsHTTP09 = options.allowsHTTP09
+        parser.ignoresContentLength = options.ignoresContentLength
+        deliversRaw = options.deliversRawBody
         self.totalDeadline = totalDeadline
         self.idleTimeout = idleTimeout
         self.events = events
@@ -72,6 +79,10 @@ final class HTTP1Exchange {
                 event = try nextEvent()
             } catch where error.code == .malformedStatusLine && startsWithTLSRecord {
                 throw PorterError(.malformedStatusLine, "the server at \(connection.host) port \(connection.remoteAddress.port) answered in TLS, not plain HTTP: try https://")
+            } catch where error.code == .malformedStatusLine && connection.requestCount > 1 {
+                // On a reused connection these bytes are no HTTP/0.9 answer but a stray tail of
+                // the previous response, or a server that lost track of the framing.
+                throw PorterError(.malformedHeaderField, "the answer on the reused connection to \(connection.host) is not an HTTP/1.x response: \(error.reason)")
             }
             switch event {
             case .head(let head):
@@ -99,17 +110,19 @@ final class HTTP1Exchange {
         while !isComplete {
             let input = connection.unconsumed
             let (event, consumed) = try parser.parse(input)
+            if deliversRaw, consumed > 0 {
+                // --raw: every consumed byte of the body, chunk framing and trailers included.
+                try deliver(UnsafeRawBufferPointer(rebasing: input[..<consumed]), to: consume)
+                connection.consume(consumed)
+                if case .end(let trailers) = event {
+                    self.trailers = trailers
+                    markComplete()
+                }
+                return true
+            }
             switch event {
             case .body(let range):
-                let slice = UnsafeRawBufferPointer(rebasing: input[range])
-                do {
-                    try consume(slice)
-                } catch let error as PorterError {
-                    throw error
-                } catch {
-                    throw PorterError(.writeFailed, "writing the body failed: \(error)")
-                }
-                bodyBytesDelivered += UInt64(range.count)
+                try deliver(UnsafeRawBufferPointer(rebasing: input[range]), to: consume)
                 connection.consume(consumed)
                 return true
             case .end(let trailers):
@@ -125,6 +138,20 @@ final class HTTP1Exchange {
         }
         return false
     }
+
+    private func deliver(_ bytes: UnsafeRawBufferPointer, to consume: (UnsafeRawBufferPointer) throws -> Void) throws(PorterError) {
+        do {
+            try consume(bytes)
+        } catch let error as PorterError {
+            throw error
+        } catch {
+            throw PorterError(.writeFailed, "writing the body failed: \(error)")
+        }
+        bodyBytesDelivered += UInt64(bytes.count)
+    }
+
+    /// The trailer section as received, once a chunked body is complete.
+    var rawTrailerBytes: [UInt8] { parser.rawTrailerBytes }
 
     /// Reads and discards the rest of the body.
     func discardBody() async throws(PorterError) {

@@ -165,9 +165,14 @@ public final class HTTPClient: Sendable {
         while true {
             let exchange = try await makeExchange(for: request.url, routing: routing, options: options, totalDeadline: totalDeadline, startedAt: startedAt)
             if !exchange.isReusedConnection { connectionsOpened += 1 }
-            do {
-                try await exchange.send(head, body: request.body)
+            do throws(PorterError) {
+                try await exchange.send(head, body: Self.wireBody(request))
                 let (interim, final) = try await exchange.readHead()
+                // RFC 9110 §10.2.2: Location is a singleton; two of them leave the target ambiguous.
+                if Set(final.fields.values(named: "Location")).count > 1 {
+                    exchange.connection.close()
+                    throw PorterError(.malformedHeaderField, "the response from \(request.url.host) has several Location fields that disagree")
+                }
                 return (exchange, interim, final)
             } catch {
                 exchange.connection.close()
@@ -196,14 +201,14 @@ public final class HTTPClient: Sendable {
         let events = options.eventHandler
         if let connection = pool.checkOut(origin: routing.poolKey(for: url)) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
-            return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
+            return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, limits: configuration.parserLimits, options: options, totalDeadline: totalDeadline, events: events)
         }
         let connectDeadline = Deadline.earliest(
             totalDeadline, options.connectTimeout.map { Deadline.after($0, limit: "the connect timeout (\($0))") })
         let context = url.isSecure ? try tlsContext() : nil
         let connection = try await Connection.open(
             to: url, routing: routing, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
-        return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, limits: configuration.parserLimits, totalDeadline: totalDeadline, idleTimeout: options.idleTimeout, events: events)
+        return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, limits: configuration.parserLimits, options: options, totalDeadline: totalDeadline, events: events)
     }
 
     private func tlsContext() throws(PorterError) -> TLSContext {
@@ -290,8 +295,8 @@ public final class HTTPClient: Sendable {
         for field in request.fields {
             fields.append(name: field.name.rawName, value: field.value)
         }
-        if let body = request.body, !request.fields.contains(where: { $0.name == .contentLength }) {
-            fields.append(name: "Content-Length", value: String(body.count))
+        if request.body != nil, !request.fields.contains(where: { $0.name == .contentLength }), !Self.isChunked(request) {
+            fields.append(name: "Content-Length", value: String(request.body?.count ?? 0))
         }
         var target = request.url.target
         if routing.usesAbsoluteForm(for: request.url) {
@@ -302,6 +307,21 @@ public final class HTTPClient: Sendable {
             }
         }
         return RequestHead(method: request.method, target: target, version: options.version, fields: fields)
+    }
+
+    /// Whether the caller asked for a chunked request body with its own `Transfer-Encoding: chunked`.
+    private static func isChunked(_ request: PendingRequest) -> Bool {
+        request.fields[values: .transferEncoding].contains { $0.lowercased().contains("chunked") }
+    }
+
+    /// The body as sent: chunk-framed (RFC 9112 §7.1) when the request says `Transfer-Encoding: chunked`.
+    private static func wireBody(_ request: PendingRequest) -> [UInt8]? {
+        guard let body = request.body, isChunked(request) else { return request.body }
+        var framed: [UInt8] = []
+        if !body.isEmpty {
+            framed += Array("\(String(body.count, radix: 16))\r\n".utf8) + body + Array("\r\n".utf8)
+        }
+        return framed + Array("0\r\n\r\n".utf8)
     }
 
     /// RFC 9110 §9.2.2.
@@ -318,12 +338,14 @@ public final class HTTPClient: Sendable {
     /// method and body. Credentials and cookies are dropped when the origin changes.
     private func redirect(from request: PendingRequest, head: ResponseHead, options: RequestOptions) throws(PorterError) -> PendingRequest? {
         guard [301, 302, 303, 307, 308].contains(head.status) else { return nil }
-        guard let location = head.fields["Location"] else { return nil }
+        // An empty Location names no target (RFC 9110 §10.2.2): nothing to follow.
+        guard let location = head.fields["Location"], !location.isEmpty else { return nil }
         var next = request
         next.url = try request.url.resolving(location)
-        let keepsPOST = request.method == "POST" && options.postKeptAfterRedirects.contains(head.status)
+        let isPOSTLike = request.method == "POST" || (options.redirectsBodyMethodsLikePOST && request.body != nil)
+        let keepsPOST = isPOSTLike && options.postKeptAfterRedirects.contains(head.status)
         let becomesGet = keepsPOST ? false
-            : (head.status == 301 || head.status == 302) ? request.method == "POST"
+            : (head.status == 301 || head.status == 302) ? isPOSTLike
             : head.status == 303 ? request.method != "HEAD" : false
         if becomesGet {
             next.method = "GET"

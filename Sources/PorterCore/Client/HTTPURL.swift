@@ -203,8 +203,13 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
         let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        var inQuery = false
         for byte in bytes {
-            if byte == 0x20 || byte >= 0x80 {
+            if byte == UInt8(ascii: "?") { inQuery = true }
+            if byte == 0x20 && inQuery {
+                // As curl does: a space in a redirect's query becomes '+', the form encoding of a space.
+                out.append(UInt8(ascii: "+"))
+            } else if byte == 0x20 || byte >= 0x80 {
                 out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             } else {
                 out.append(byte)

@@ -54,6 +54,16 @@ public struct RequestOptions: Sendable {
     /// the body is read, and a body that grows past it fails as it crosses
     /// (``PorterError/Code/maximumFileSizeExceeded``, curl's `--max-filesize`). Nil for no limit.
     public var maximumBodyBytes: UInt64?
+    /// Whether a response without a status line is accepted as HTTP/0.9 (curl's `--http0.9`).
+    public var allowsHTTP09 = false
+    /// Whether `Content-Length` is ignored and the body read until close (curl's `--ignore-content-length`).
+    public var ignoresContentLength = false
+    /// Whether the body is delivered exactly as it arrived: chunked framing and
+    /// codings left in place (curl's `--raw`). The framing is still parsed.
+    public var deliversRawBody = false
+    /// Whether, following redirects, any method that sends a body changes to GET
+    /// after 301 and 302 as POST does (curl's `--follow`); otherwise only POST does.
+    public var redirectsBodyMethodsLikePOST = false
     /// Called with each ``ClientEvent`` as it happens, on the request's task.
     public var eventHandler: (@Sendable (ClientEvent) -> Void)?
 

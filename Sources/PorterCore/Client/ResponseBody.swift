@@ -90,6 +90,10 @@ public final class ResponseBody: AsyncSequence {
     /// Whether the whole body has been read.
     public var isComplete: Bool { exchange.isComplete }
 
+    /// The trailer section of a chunked body as received (without its final empty line),
+    /// available once the body is complete.
+    public var rawTrailerBytes: [UInt8] { exchange.rawTrailerBytes }
+
     /// Trailer fields of a chunked body, available once the body is complete.
     public var trailers: HeaderFields { exchange.trailers }
 

@@ -58,7 +58,8 @@ public struct ContentDecoder: ~Copyable {
         var applied: [ContentCoding] = []
         for name in codings {
             let token = ContentCoding.normalized(name)
-            guard !token.isEmpty, token != "identity" else { continue }
+            // "none" is not registered, but servers send it for identity, and curl accepts it.
+            guard !token.isEmpty, token != "identity", token != "none" else { continue }
             guard let coding = ContentCoding(token: token) else {
                 throw PorterError(
                     .unsupportedContentEncoding,
@@ -163,6 +164,19 @@ public struct ContentDecoder: ~Copyable {
         guard !bytes.isEmpty else { return }
         let total = decodedByteCount + UInt64(bytes.count)
         if let maximumOutputBytes, total > maximumOutputBytes {
+            // Undecoded bytes: hand out what fits, so the output holds exactly the allowed bytes.
+            // Decoded ones: stop before the piece that crosses, as the bomb has shown what it is.
+            let room = Int(maximumOutputBytes - decodedByteCount)
+            if room > 0 && stages.isEmpty {
+                do {
+                    try output(UnsafeRawBufferPointer(rebasing: bytes[..<room]))
+                } catch let error as PorterError {
+                    throw error
+                } catch {
+                    throw PorterError(.writeFailed, "writing the decoded body failed: \(error)")
+                }
+                decodedByteCount = maximumOutputBytes
+            }
             throw PorterError(
                 .maximumFileSizeExceeded,
                 "the decoded body grew past the limit of \(maximumOutputBytes) bytes; "

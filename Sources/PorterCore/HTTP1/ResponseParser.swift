@@ -51,6 +51,10 @@ public struct ResponseParser: Sendable {
         public var maxFieldCount: Int
         /// The longest chunk-size line, in bytes, extensions and line ending included.
         public var maxChunkLineBytes: Int
+        /// The longest one line of a head may be (curl's `CURL_MAX_HTTP_HEADER`).
+        public var maxLineBytes: Int = Limits.defaultMaxLineBytes
+        /// 100 KiB.
+        public static let defaultMaxLineBytes = 100 * 1024
 
         /// Creates limits; each defaults to its `default…` constant.
         public init(
@@ -127,6 +131,8 @@ public struct ResponseParser: Sendable {
     }
 
     private var state: State = .head
+    /// Whether an interim (1xx) head came first: what follows must be HTTP/1.x, never HTTP/0.9.
+    private var sawInterimHead = false
     private var isHeadRequest = false
     private var isConnectRequest = false
     /// Bytes of the unfinished line at the front of the input already searched for LF.
@@ -152,6 +158,16 @@ public struct ResponseParser: Sendable {
     /// Body bytes of the final response so far, after chunked decoding.
     public private(set) var bodyBytesReceived: UInt64 = 0
 
+    /// Whether a response without a status line is taken as HTTP/0.9: the whole
+    /// stream is the body, read until the connection closes (curl's `--http0.9`).
+    /// Off by default: such a response is refused with ``PorterError/Code/malformedStatusLine``.
+    public var allowsHTTP09 = false
+    /// Whether `Content-Length` is ignored and the body read until close, or by chunked
+    /// framing (curl's `--ignore-content-length`).
+    public var ignoresContentLength = false
+    /// The trailer section of a chunked body exactly as received, without its final empty line.
+    public private(set) var rawTrailerBytes: [UInt8] = []
+
     /// Whether the connection may carry another request once this response has ended (RFC 9112 §9.3).
     ///
     /// False until ``Event/end(trailers:)`` has been reported, and afterwards for an HTTP/1.0
@@ -175,6 +191,7 @@ public struct ResponseParser: Sendable {
     /// response is forgotten; leftover bytes stay with the caller.
     public mutating func begin(requestMethod: String) {
         state = .head
+        sawInterimHead = false
         isHeadRequest = requestMethod == "HEAD"
         isConnectRequest = requestMethod == "CONNECT"
         scanned = 0
@@ -183,6 +200,7 @@ public struct ResponseParser: Sendable {
         rawHead = []
         reusable = false
         trailers = HeaderFields()
+        rawTrailerBytes = []
         framing = nil
         bodyBytesReceived = 0
     }
@@ -211,10 +229,21 @@ public struct ResponseParser: Sendable {
             switch state {
             case .head:
                 if pos < bytes.count { sawBytes = true }
+                if rawHead.isEmpty && sectionBytes == 0 && fieldCount == 0 && status == 0 && !sawInterimHead {
+                    if let head = try http09Head(UnsafeBufferPointer(rebasing: bytes[pos...])) {
+                        return (.head(head), pos)
+                    }
+                }
                 // CVE-2023-38039 (curl): a server must not make the client buffer an endless head.
-                switch findLine(bytes, from: pos, maxLength: limits.maxHeadBytes - sectionBytes) {
+                let sectionRoom = limits.maxHeadBytes - sectionBytes
+                switch findLine(bytes, from: pos, maxLength: min(sectionRoom, limits.maxLineBytes)) {
                 case .partial:
                     return (.needMore, pos)
+                case .tooLong where sectionRoom > limits.maxLineBytes:
+                    throw PorterError(
+                        .headerFieldTooLarge,
+                        "a line of the response head is longer than \(limits.maxLineBytes) bytes"
+                    )
                 case .tooLong:
                     throw PorterError(
                         .headerBlockTooLarge,
@@ -297,6 +326,7 @@ public struct ResponseParser: Sendable {
                     )
                 case .line(let content, let next):
                     sectionBytes += next - pos
+                    if !content.isEmpty { rawTrailerBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[pos..<next])) }
                     pos = next
                     if content.isEmpty {
                         trailers = fields
@@ -407,9 +437,35 @@ public struct ResponseParser: Sendable {
         if head.isInformational && head.status != 101 {
             // RFC 9110 §15.2: an interim response; the final one follows on the same connection.
             startSection()
+            sawInterimHead = true
         } else {
             try startBody(after: head)
         }
+        return head
+    }
+
+    /// At the start of a response: whether the bytes cannot begin `HTTP/`, which makes it an
+    /// HTTP/0.9 response (RFC 1945 §3.1: a Simple-Response is the body alone). Returns the
+    /// synthetic head of such a response when ``allowsHTTP09``; nil while it may still be HTTP/1.x.
+    private mutating func http09Head(_ bytes: UnsafeBufferPointer<UInt8>) throws(PorterError) -> ResponseHead? {
+        let prefix: StaticString = "HTTP/"
+        let looksLikeHTTP1 = prefix.withUTF8Buffer { prefix in
+            zip(bytes.prefix(prefix.count), prefix).allSatisfy { $0 == $1 }
+        }
+        guard !looksLikeHTTP1, !bytes.isEmpty else { return nil }
+        guard allowsHTTP09 else {
+            throw PorterError(
+                .malformedStatusLine,
+                "the response does not start with an HTTP/1.x status line (\"\(Self.excerpt(UnsafeBufferPointer(rebasing: bytes.prefix(40))))\"); an HTTP/0.9 response is refused unless allowed"
+            )
+        }
+        guard !isHeadRequest else {
+            throw PorterError(.malformedHeaderField, "an HTTP/0.9 response cannot answer HEAD: it has no head to send")
+        }
+        let head = ResponseHead(version: HTTPVersion(major: 0, minor: 9), status: 200, reason: "", fields: HeaderFields(), rawBytes: [])
+        reusable = false
+        framing = .untilClose
+        state = .untilClose
         return head
     }
 
@@ -417,21 +473,26 @@ public struct ResponseParser: Sendable {
     private mutating func takeStatusLine(_ line: UnsafeBufferPointer<UInt8>) throws(PorterError) {
         // "HTTP/1.1 200" is the shortest valid status line.
         let prefix: StaticString = "HTTP/1."
-        var valid = line.count >= 12
+        let valid = line.count >= 12
             && prefix.withUTF8Buffer { line.starts(with: $0) }
             && HTTPSyntax.isDigit(line[7])
             && line[8] == HTTPSyntax.sp
             && line[9] >= UInt8(ascii: "1") && line[9] <= UInt8(ascii: "9")
             && HTTPSyntax.isDigit(line[10]) && HTTPSyntax.isDigit(line[11])
             && (line.count == 12 || line[12] == HTTPSyntax.sp)
-        if valid {
-            // RFC 9112 §2.2: a bare CR, and NUL, are never part of a line.
-            valid = !line.contains(where: { $0 == HTTPSyntax.cr || $0 == HTTPSyntax.nul })
+        // RFC 9112 §2.2: a bare CR, and NUL, are never part of a line.
+        if valid, let bad = line.first(where: { $0 == HTTPSyntax.cr || $0 == HTTPSyntax.nul }) {
+            throw PorterError(
+                .malformedHeaderField,
+                "the status line \"\(Self.excerpt(line))\" contains \(HTTPSyntax.describe(bad))"
+            )
         }
         guard valid else {
+            // After an interim response the final one must follow: anything else is a broken reply.
             throw PorterError(
-                .malformedStatusLine,
+                sawInterimHead ? .malformedHeaderField : .malformedStatusLine,
                 "the response does not start with a valid HTTP/1.x status line: \"\(Self.excerpt(line))\""
+                    + (sawInterimHead ? " (after an interim response)" : "")
             )
         }
         version = HTTPVersion(major: 1, minor: Int(line[7] - 0x30))
@@ -441,7 +502,7 @@ public struct ResponseParser: Sendable {
 
     /// Parses `name: value`, or an obs-fold continuation of the previous field.
     private mutating func takeFieldLine(_ line: UnsafeBufferPointer<UInt8>, inTrailers: Bool) throws(PorterError) {
-        let code: PorterError.Code = inTrailers ? .malformedChunk : .malformedHeaderField
+        let code: PorterError.Code = .malformedHeaderField
         let what = inTrailers ? "trailer line" : "header line"
 
         // RFC 9110 §5.5: NUL is never allowed; RFC 9112 §2.2: a CR must be followed by LF.
@@ -453,6 +514,9 @@ public struct ResponseParser: Sendable {
         if HTTPSyntax.isWhitespace(line[0]) {
             // RFC 9112 §5.2: obs-fold. Unfold into the previous value with one SP.
             guard fieldCount > 0 else {
+                // RFC 9112 §2.2: whitespace between the start-line and the first field may be
+                // consumed without further processing instead of rejecting the message.
+                guard inTrailers else { return }
                 throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" starts with whitespace but no field precedes it to continue")
             }
             fields.unfoldLastValue(appending: Self.trimmedString(line, from: 0))
@@ -526,7 +590,7 @@ public struct ResponseParser: Sendable {
                 reusable = false
             }
             framing = .chunked
-        } else if let length = try Self.contentLength(headFields) {
+        } else if !ignoresContentLength, let length = try Self.contentLength(headFields) {
             framing = .contentLength(length)
         } else {
             // RFC 9112 §6.3 item 8: no framing fields, the body ends when the connection closes.

@@ -34,7 +34,7 @@ struct HeaderOption {
         }
         let nameText = String(text[..<separator])
         guard let name = HTTPField.Name(nameText) else {
-            throw PorterError(.invalidRequest, "header name \"\(nameText)\" is not a valid token (RFC 9110 §5.1)")
+            throw PorterError(.invalidRequest, "header name \"\(Self.visible(nameText))\" is not a valid token (RFC 9110 §5.1)")
         }
         self.name = name
         if isEmptyForm {

@@ -14,6 +14,12 @@ struct TransferRecord {
     var fields = HeaderFields()
     var timings: TransferTimings?
     var sizeDownload: UInt64 = 0
+    /// Body bytes written, after decoding.
+    var sizeDelivered: UInt64 = 0
+    /// The position of the URL on the command line, from 0.
+    var urlIndex = 0
+    /// The Referer of the last request sent.
+    var referer: String?
     var sizeHeader = 0
     var connectsOpened = 0
     var redirects = 0
@@ -21,6 +27,8 @@ struct TransferRecord {
     var verifyResult: Int?
     /// The final status was one `--retry` retries, and its body was not written.
     var retryableStatus = false
+    /// `-e ';auto'`: redirects send the previous URL as Referer.
+    var autoReferer = false
 
     init(url: HTTPURL, method: String, outputPath: String?) {
         urlText = url.description
@@ -55,6 +63,9 @@ struct TransferRecord {
     mutating func takeBody(_ body: ResponseBody) {
         sizeDownload = body.bytesReceived
         timings = body.timings
+        if let timings, timings.hops.count > 1, referer?.isEmpty == false || autoReferer {
+            referer = timings.hops[timings.hops.count - 2].url.description
+        }
     }
 
     mutating func fail(code: Int32, message: String) {

@@ -13,9 +13,10 @@ struct WriteOutFormat {
 
     /// The variables Porter knows; any other `%{name}` is an error, as a typo would be.
     static let variables: [String] = [
-        "content_type", "errormsg", "exitcode", "filename_effective", "http_code", "http_version", "json",
-        "method", "num_connects", "num_redirects", "remote_ip", "remote_port", "response_code", "scheme",
-        "size_download", "size_header", "speed_download", "ssl_verify_result", "stderr", "stdout",
+        "content_type", "errormsg", "exitcode", "filename_effective", "header_json", "http_code", "http_version", "json",
+        "method", "num_connects", "num_headers", "num_redirects", "onerror", "referer", "remote_ip", "remote_port",
+        "response_code", "scheme", "size_delivered", "size_download", "size_header", "speed_download",
+        "ssl_verify_result", "stderr", "stdout", "urlnum",
         "time_appconnect", "time_connect", "time_namelookup", "time_pretransfer", "time_redirect",
         "time_starttransfer", "time_total", "url", "url_effective",
     ]
@@ -66,6 +67,9 @@ struct WriteOutFormat {
         var output = FileOutput.standardOutput
         for piece in pieces {
             switch piece {
+            case .variable("onerror"):
+                // The rest of the format is written only when the transfer failed.
+                if record.exitCode == 0 { return }
             case .text(let text):
                 try? output.write(Array(text.utf8))
             case .header(let name):
@@ -76,6 +80,8 @@ struct WriteOutFormat {
                 output = FileOutput.standardOutput
             case .variable("json"):
                 try? output.write(Array(Self.json(record).utf8))
+            case .variable("header_json"):
+                try? output.write(Array(Self.headerJSON(record).utf8))
             case .variable(let name):
                 try? output.write(Array(Self.value(name, record).text.utf8))
             }
@@ -100,6 +106,10 @@ struct WriteOutFormat {
         case "remote_port": return (record.remoteAddress.map { String($0.port) } ?? "", true)
         case "scheme": return (record.scheme.uppercased(), false)
         case "size_download": return (String(record.sizeDownload), true)
+        case "size_delivered": return (String(record.sizeDelivered), true)
+        case "num_headers": return (String(record.fields.count), true)
+        case "referer": return (record.referer ?? "", false)
+        case "urlnum": return (String(record.urlIndex), true)
         case "size_header": return (String(record.sizeHeader), true)
         case "speed_download":
             let total = seconds(timings?.total ?? .zero)
@@ -129,9 +139,24 @@ struct WriteOutFormat {
         return "\(micros / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
     }
 
+    /// The final response's fields as one JSON object, names in lower case, each with its values in order.
+    private static func headerJSON(_ record: TransferRecord) -> String {
+        var order: [String] = []
+        var values: [String: [String]] = [:]
+        for field in record.fields {
+            let name = field.name.lowercased()
+            if values[name] == nil { order.append(name) }
+            values[name, default: []].append(field.value)
+        }
+        let members = order.map { name in
+            quoted(name) + ":[" + values[name]!.map(quoted).joined(separator: ",") + "]"
+        }
+        return "{" + members.joined(separator: ",\n") + "\n}"
+    }
+
     /// Every variable as one JSON object, as `%{json}` gives it.
     private static func json(_ record: TransferRecord) -> String {
-        let names = variables.filter { !["json", "stderr", "stdout"].contains($0) }
+        let names = variables.filter { !["json", "header_json", "onerror", "stderr", "stdout"].contains($0) }
         let members = names.map { name -> String in
             let (text, isNumber) = value(name, record)
             // JSON numbers have no leading zeros: "000" (no response) is 0.

@@ -117,8 +117,17 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("post303"), help: "Keep POST as POST after a 303 redirect.")
     var post303 = false
 
-    @Flag(name: .customLong("follow"), help: "Follow redirects as RFC 9110 says: only 303 changes the method.")
+    @Flag(name: .customLong("follow"), help: "Follow redirects changing any method that sends a body to GET after 301, 302 and 303, as POST is.")
     var followBySpecification = false
+
+    @Flag(name: .customLong("http0.9"), inversion: .prefixedNo, help: "Accept a response without a status line as HTTP/0.9 (the whole stream is the body).")
+    var http09 = false
+
+    @Flag(name: .customLong("ignore-content-length"), help: "Ignore Content-Length and read the body until the connection closes.")
+    var ignoreContentLength = false
+
+    @Flag(name: [.customShort("g"), .customLong("globoff")], help: "Take {} and [] in URLs literally instead of expanding them.")
+    var globOff = false
 
     @Option(name: [.customShort("w"), .customLong("write-out")], parsing: .unconditional,
             help: ArgumentHelp("After each transfer, write this format with curl's %{variables} ('@file' reads it from a file).", valueName: "format"))
@@ -234,7 +243,16 @@ struct Fetch: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         var remoteNamesUsed = 0
-        let plans = urls.enumerated().map { index, urlText in
+        var expanded: [String] = []
+        for urlText in urls {
+            do throws(PorterError) {
+                expanded += globOff ? [urlText] : try URLGlob.expand(urlText)
+            } catch {
+                report.failure(error)
+                throw ExitCode(ExitStatus.status(for: error.code))
+            }
+        }
+        let plans = expanded.enumerated().map { index, urlText in
             TransferPlan(index: index, urlText: urlText, outputPath: index < outputs.count ? outputs[index] : nil)
         }
         func finish(_ record: TransferRecord) {
@@ -343,9 +361,10 @@ struct Fetch: AsyncParsableCommand {
                 remoteNamesUsed += 1
                 outputPath = try remoteName(for: url)
             }
-            return .ready(Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump))
+            return .ready(Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump, urlIndex: plan.index))
         } catch {
             var record = TransferRecord(urlText: plan.urlText, method: requestMethod)
+            record.urlIndex = plan.index
             record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
             return .failed(record)
         }
@@ -393,7 +412,14 @@ struct Fetch: AsyncParsableCommand {
         var omitted: Set<String> = []
         var named: Set<String> = []
         for header in headers {
-            let parsed = try HeaderOption(parsing: header)
+            let parsed: HeaderOption
+            do {
+                parsed = try HeaderOption(parsing: header)
+            } catch where error.code == .invalidRequest && !error.reason.contains("was not sent") {
+                // curl ignores a -H it cannot read; say so rather than drop it silently.
+                report.warning("\(error.reason); it was ignored")
+                continue
+            }
             named.insert(parsed.name.canonicalName)
             switch parsed.action {
             case .remove: omitted.insert(parsed.name.canonicalName)
@@ -446,8 +472,8 @@ struct Fetch: AsyncParsableCommand {
 
     func requestOptions(for url: HTTPURL) -> RequestOptions {
         var kept: Set<Int> = []
-        if post301 || followBySpecification { kept.insert(301) }
-        if post302 || followBySpecification { kept.insert(302) }
+        if post301 { kept.insert(301) }
+        if post302 { kept.insert(302) }
         if post303 { kept.insert(303) }
         var options = RequestOptions(
             followsRedirects: followRedirects || followBySpecification,
@@ -462,6 +488,10 @@ struct Fetch: AsyncParsableCommand {
             decodesContent: compressed && !raw,
             decodesTransferCodings: transferEncoding && !raw,
             maximumBodyBytes: maxFileSize?.bytes)
+        options.allowsHTTP09 = http09
+        options.ignoresContentLength = ignoreContentLength
+        options.deliversRawBody = raw
+        options.redirectsBodyMethodsLikePOST = followBySpecification
         options.proxy = proxyConfiguration(for: url)
         options.noProxy = noProxy.map(NoProxyList.init) ?? Self.environment("no_proxy").map(NoProxyList.init)
         options.addressFamilies = ipv4Only ? .ipv4Only : ipv6Only ? .ipv6Only : .any

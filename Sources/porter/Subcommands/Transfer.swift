@@ -7,6 +7,8 @@ struct Transfer {
     let url: HTTPURL
     let outputPath: String?
     let headerDump: FileOutput?
+    /// The position of the URL on the command line, from 0.
+    var urlIndex = 0
 
     /// Runs the transfer and returns what happened: its exit status (0, or 22 for
     /// `--fail-with-body`) and what `-w` and `--timing` report. Failures are
@@ -16,6 +18,8 @@ struct Transfer {
     /// is read but not written, and the record says so.
     func run(client: HTTPClient, swallowingRetryableStatus: Bool = false) async -> TransferRecord {
         var record = TransferRecord(url: url, method: command.requestMethod, outputPath: outputPath)
+        record.urlIndex = urlIndex
+        record.autoReferer = command.referer?.hasSuffix(";auto") == true
         do throws(any Error) {
             try await perform(client: client, record: &record, swallowingRetryableStatus: swallowingRetryableStatus)
         } catch let error as PorterError {
@@ -40,12 +44,21 @@ struct Transfer {
             throw PorterError(.invalidRequest, "\"\(command.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
         }
         let request = HTTPRequest(method: method, scheme: url.scheme, authority: url.authority, path: url.target, headerFields: fields)
+        record.referer = fields[.referer]
         let body = try command.requestBody()
-        let showHeads = command.include || command.headOnly
+        let output = TransferOutput(
+            path: outputPath, appending: (resumeOffset ?? 0) > 0,
+            includesHeads: command.include || command.headOnly, headerDump: headerDump)
+        let verbose = options.eventHandler
+        options.eventHandler = { event in
+            verbose?(event)
+            if case .responseHead(let head) = event { output.writeHead(head) }
+        }
 
         record.exitCode = try await client.execute(request, body: body, options: options) { response in
             record.take(response)
             defer { record.takeBody(response.body) }
+            if let error = output.headWriteError { throw error }
             let status = response.wireHead.status
             if swallowingRetryableStatus && RetryPolicy.transientStatuses.contains(status) {
                 record.retryableStatus = true
@@ -58,18 +71,6 @@ struct Transfer {
             if let resumeOffset, resumeOffset > 0 {
                 if try Self.resumeIsComplete(response, offset: resumeOffset) { return 0 }
             }
-            let appending = (resumeOffset ?? 0) > 0
-            var output: FileOutput?
-            func destination() throws(PorterError) -> FileOutput {
-                if let output { return output }
-                let created = try outputPath.map { path throws(PorterError) in try FileOutput.create(path: path, appending: appending) } ?? FileOutput.standardOutput
-                output = created
-                return created
-            }
-            for head in response.precedingHeads + [response.wireHead] {
-                try headerDump?.write(head.rawBytes)
-                if showHeads { try destination().write(head.rawBytes) }
-            }
             var meter: ProgressMeter?
             if command.showsProgress, ProgressMeter.isWanted(silent: command.silent, bodyToStandardOutput: outputPath == nil || outputPath == "-") {
                 var total: UInt64?
@@ -77,11 +78,13 @@ struct Transfer {
                 meter = ProgressMeter(style: command.progressBar ? .bar : .meter, total: total)
             }
             try await response.body.forEachChunk { bytes throws(PorterError) in
-                try destination().write(bytes)
+                try output.destination().write(bytes)
+                record.sizeDelivered += UInt64(bytes.count)
                 meter?.add(bytes.count)
             }
             meter?.finish()
-            if outputPath != nil { _ = try destination() }
+            if !command.raw { try output.writeTrailers(response.body.rawTrailerBytes) }
+            if outputPath != nil { _ = try output.destination() }
             if command.failWithBody && status >= 400 {
                 record.errorMessage = "The requested URL returned error: \(status)"
                 return 22
