@@ -27,6 +27,12 @@ let package = Package(
         ),
         .systemLibrary(name: "CLinuxIO", path: "Modules/CLinuxIO"),
         .systemLibrary(
+            name: "CIDN2",
+            path: "Modules/CIDN2",
+            pkgConfig: "libidn2",
+            providers: [.apt(["libidn2-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             path: "Modules/CZlib",
             pkgConfig: "zlib",
@@ -56,6 +62,7 @@ let package = Package(
             dependencies: [
                 "COpenSSL",
                 "CLinuxIO",
+                "CIDN2",
                 "CZlib",
                 "CBrotli",
                 "CZstd",

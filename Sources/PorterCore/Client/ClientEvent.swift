@@ -23,6 +23,9 @@ public enum ClientEvent: Sendable {
     case responseHead(ResponseHead)
     /// A redirect is being followed to this URL.
     case redirecting(to: HTTPURL, status: Int)
+    /// A redirect leads from `https` to plain `http`: credentials and cookies were dropped, and
+    /// everything from now on can be read and changed on the way.
+    case insecureRedirect(from: HTTPURL, to: HTTPURL)
     /// The connection was returned to the pool for reuse.
     case connectionKept(connectionID: Int, host: String)
     /// The connection was closed, and why.

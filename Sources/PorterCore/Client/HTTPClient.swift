@@ -342,6 +342,9 @@ public final class HTTPClient: Sendable {
         guard let location = head.fields["Location"], !location.isEmpty else { return nil }
         var next = request
         next.url = try request.url.resolving(location)
+        guard options.allowedRedirectSchemes.contains(next.url.scheme) else {
+            throw PorterError(.unsupportedScheme, "the redirect from \(request.url) to \(next.url) was refused: \(next.url.scheme) is not an allowed redirect protocol")
+        }
         let isPOSTLike = request.method == "POST" || (options.redirectsBodyMethodsLikePOST && request.body != nil)
         let keepsPOST = isPOSTLike && options.postKeptAfterRedirects.contains(head.status)
         let becomesGet = keepsPOST ? false
@@ -358,7 +361,11 @@ public final class HTTPClient: Sendable {
         if options.setsRefererOnRedirect {
             next.fields[.referer] = request.url.description
         }
-        if next.url.origin != request.url.origin {
+        let downgrade = request.url.isSecure && !next.url.isSecure
+        if downgrade {
+            options.eventHandler?(.insecureRedirect(from: request.url, to: next.url))
+        }
+        if next.url.origin != request.url.origin || downgrade {
             next.fields[.authorization] = nil
             next.fields[.cookie] = nil
             next.fields[.proxyAuthorization] = nil

@@ -96,7 +96,13 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
                 let index = name.utf8.distance(from: name.utf8.startIndex, to: bad)
                 throw PorterError(.invalidURL, "bad URL \"\(text)\": character not allowed in a host name at position \(position + index)")
             }
-            host = name.lowercased()
+            // IDNA 2008: a name with non-ASCII letters, or with A-labels to check, goes on the wire
+            // (and is shown, so that look-alike scripts are visible) in its xn-- form.
+            if name.utf8.contains(where: { $0 >= 0x80 }) || name.lowercased().contains("xn--") {
+                host = try IDNA.asciiHost(String(name))
+            } else {
+                host = name.lowercased()
+            }
         }
         if host.isEmpty { throw PorterError(.invalidURL, "bad URL \"\(text)\": no host name (position \(position))") }
         if let portText {

@@ -54,6 +54,9 @@ public struct RequestOptions: Sendable {
     /// the body is read, and a body that grows past it fails as it crosses
     /// (``PorterError/Code/maximumFileSizeExceeded``, curl's `--max-filesize`). Nil for no limit.
     public var maximumBodyBytes: UInt64?
+    /// The schemes a redirect may lead to (curl's `--proto-redir`); a redirect elsewhere
+    /// fails with ``PorterError/Code/unsupportedScheme``.
+    public var allowedRedirectSchemes: Set<String> = ["http", "https"]
     /// Whether a response without a status line is accepted as HTTP/0.9 (curl's `--http0.9`).
     public var allowsHTTP09 = false
     /// Whether `Content-Length` is ignored and the body read until close (curl's `--ignore-content-length`).

@@ -23,11 +23,13 @@ enum VerboseLog {
             case .retryingOnNewConnection(let reason):
                 out.writeLine("* Connection died (\(reason)), retrying with a fresh connect")
             case .requestHeadSent(let bytes):
-                for line in lines(of: bytes) { out.writeLine("> \(line)") }
+                for line in lines(of: bytes) { out.writeLine("> \(redacted(line))") }
             case .requestBodySent(let count):
                 out.writeLine("* upload completely sent off: \(count) bytes")
             case .responseHead(let head):
                 for line in lines(of: head.rawBytes) { out.writeLine("< \(line)") }
+            case .insecureRedirect:
+                break  // warned about by the transfer, -v or not
             case .redirecting(let url, let status):
                 out.writeLine("* Issue another request to this URL: '\(url)' (after \(status))")
             case .connectionKept(let id, let host):
@@ -36,6 +38,16 @@ enum VerboseLog {
                 out.writeLine("* Closing connection #\(id): \(reason)")
             }
         }
+    }
+
+    /// A request line with credentials hidden: they must not end up in logs and bug reports.
+    private static func redacted(_ line: String) -> String {
+        let lower = line.lowercased()
+        for name in ["authorization:", "proxy-authorization:", "cookie:"] where lower.hasPrefix(name) {
+            let scheme = line.dropFirst(name.count).split(separator: " ").first.map { " \($0)" } ?? ""
+            return String(line.prefix(name.count)) + (name == "cookie:" ? " [redacted]" : scheme + " [redacted]")
+        }
+        return line
     }
 
     /// The lines of a head, without line endings or the final empty line, control bytes shown as `?`.

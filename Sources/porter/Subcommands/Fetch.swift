@@ -120,6 +120,9 @@ struct Fetch: AsyncParsableCommand {
     @Flag(name: .customLong("follow"), help: "Follow redirects changing any method that sends a body to GET after 301, 302 and 303, as POST is.")
     var followBySpecification = false
 
+    @Option(name: .customLong("proto-redir"), help: ArgumentHelp("Protocols redirects may lead to: '=https' only https, '-http' not http, 'all' (default http,https).", valueName: "protocols"))
+    var protoRedirect: String?
+
     @Flag(name: .customLong("http0.9"), inversion: .prefixedNo, help: "Accept a response without a status line as HTTP/0.9 (the whole stream is the body).")
     var http09 = false
 
@@ -205,6 +208,7 @@ struct Fetch: AsyncParsableCommand {
             let url = try HTTPURL(parsing: proxy)
             guard url.scheme == "http" else { throw ValidationError("--proxy \(proxy): only http:// proxies are supported") }
         }
+        _ = try Self.redirectProtocols(protoRedirect)
         if parallelMax < 1 { throw ValidationError("--parallel-max must be 1 or more") }
         if retries < 0 { throw ValidationError("--retry must be 0 or more") }
         if let continueAt, continueAt != "-", UInt64(continueAt) == nil {
@@ -344,6 +348,27 @@ struct Fetch: AsyncParsableCommand {
         let index: Int
         let urlText: String
         let outputPath: String?
+    }
+
+    /// curl's `--proto-redir` list: `=a,b` exactly these, `+a`/`a` add, `-a` remove, `all`.
+    static func redirectProtocols(_ text: String?) throws -> Set<String> {
+        var allowed: Set<String> = ["http", "https"]
+        guard let text else { return allowed }
+        for item in text.split(separator: ",") {
+            var token = Substring(item.lowercased())
+            let sign = token.first.flatMap { "=+-".contains($0) ? $0 : nil }
+            if sign != nil { token = token.dropFirst() }
+            let names: Set<String> = token == "all" ? ["http", "https"] : [String(token)]
+            guard names.isSubset(of: ["http", "https"]) else {
+                throw ValidationError("--proto-redir: unknown protocol \"\(token)\" (Porter speaks http and https)")
+            }
+            switch sign {
+            case "=": allowed = names
+            case "-": allowed.subtract(names)
+            default: allowed.formUnion(names)
+            }
+        }
+        return allowed
     }
 
     /// A transfer ready to run, or the record of why it cannot start.
@@ -488,6 +513,7 @@ struct Fetch: AsyncParsableCommand {
             decodesContent: compressed && !raw,
             decodesTransferCodings: transferEncoding && !raw,
             maximumBodyBytes: maxFileSize?.bytes)
+        options.allowedRedirectSchemes = (try? Self.redirectProtocols(protoRedirect)) ?? ["http", "https"]
         options.allowsHTTP09 = http09
         options.ignoresContentLength = ignoreContentLength
         options.deliversRawBody = raw

@@ -50,9 +50,17 @@ struct Transfer {
             path: outputPath, appending: (resumeOffset ?? 0) > 0,
             includesHeads: command.include || command.headOnly, headerDump: headerDump)
         let verbose = options.eventHandler
+        let report = command.report
         options.eventHandler = { event in
             verbose?(event)
-            if case .responseHead(let head) = event { output.writeHead(head) }
+            switch event {
+            case .responseHead(let head):
+                output.writeHead(head)
+            case .insecureRedirect(let from, let to):
+                report.warning("redirected from \(from) to plain \(to): credentials and cookies were not sent, and the rest travels unencrypted")
+            default:
+                break
+            }
         }
 
         record.exitCode = try await client.execute(request, body: body, options: options) { response in
