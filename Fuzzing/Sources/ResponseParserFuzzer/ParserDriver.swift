@@ -79,6 +79,7 @@ struct ParserDriver {
             case .failure(let error):
                 precondition(!error.reason.isEmpty, "\(error.code) without a reason")
                 transcript.error = error.code
+                transcript.reason = error.reason
                 transcript.unfinishedBody = body
                 return false
             case .success(let result):
@@ -178,6 +179,7 @@ struct ParserDriver {
         case .failure(let error):
             precondition(!error.reason.isEmpty, "\(error.code) without a reason")
             transcript.error = error.code
+            transcript.reason = error.reason
             transcript.unfinishedBody = body
         case .success(.end(let trailers)):
             ended(trailers: trailers)

@@ -17,12 +17,14 @@ struct Transcript: Equatable, CustomStringConvertible {
     var unfinishedBody: [UInt8] = []
     /// The error that stopped parsing, thrown by `parse` or by `finish`.
     var error: PorterError.Code?
+    /// Its reason: the counts and excerpts in it must not depend on the split either.
+    var reason: String?
 
     var description: String {
         let statuses = heads.map(\.status)
         let bodySizes = bodies.map(\.count)
         return "statuses \(statuses), body sizes \(bodySizes), trailers \(trailers.map(\.fields)), "
             + "framings \(framings.map { $0.map { "\($0)" } ?? "nil" }), reusable \(reusable), unfinished body \(unfinishedBody.count) bytes, "
-            + "error \(error?.name ?? "none")"
+            + "error \(error?.name ?? "none") \"\(reason ?? "")\""
     }
 }
