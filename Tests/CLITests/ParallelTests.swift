@@ -6,12 +6,12 @@ import Testing
 @Suite("porter parallel transfers")
 struct ParallelTests {
     @Test func runsManyTransfersAtOnceEachToItsOwnFile() async throws {
-        let body = TestData.pseudoRandomBytes(count: 256 * 1024, seed: 9)
+        let body = TestData.pseudoRandomBytes(count: 64 * 1024, seed: 9)
         let server = try ScriptedServer.respondingAlways(with: Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
         let directory = NSTemporaryDirectory() + "porter-parallel-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let count = 24
+        let count = 200
         var arguments = ["-Z", "--parallel-max", "8"]
         for index in 0..<count {
             arguments += [server.url("/\(index)"), "-o", "\(directory)/\(index).bin"]

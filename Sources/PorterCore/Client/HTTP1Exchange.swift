@@ -54,18 +54,42 @@ final class HTTP1Exchange {
     // MARK: - Sending
 
     /// Sends the request head and, in the same write, the body.
-    func send(_ head: RequestHead, body: [UInt8]?) async throws(PorterError) {
+    func send(_ head: RequestHead, body: RequestBody?) async throws(PorterError) {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + (body?.count ?? 0))
         try RequestEncoder.encode(head, into: &bytes)
         let headCount = bytes.count
-        if let body { bytes += body }
+        if case .bytes(let content) = body { bytes += content }
         parser.begin(requestMethod: head.method)
         connection.requestCount += 1
         requestSentAt = Deadline.now()
         try await connection.write(bytes, deadline: totalDeadline)
         events?(.requestHeadSent(Array(bytes[..<headCount])))
-        if let body, !body.isEmpty { events?(.requestBodySent(body.count)) }
+        switch body {
+        case .bytes(let content) where !content.isEmpty:
+            events?(.requestBodySent(content.count))
+        case .file(let path):
+            events?(.requestBodySent(try await streamFile(path, expectedLength: try body!.length())))
+        default:
+            break
+        }
+    }
+
+    /// Sends a file in pieces; it must still have the length announced in `Content-Length`.
+    private func streamFile(_ path: String, expectedLength: Int) async throws(PorterError) -> Int {
+        let file = try UploadFile(path: path)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+        var sent = 0
+        while true {
+            let count = try file.read(into: buffer)
+            if count == 0 { break }
+            try await connection.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]), deadline: totalDeadline)
+            sent += count
+        }
+        guard sent == expectedLength else {
+            throw PorterError(.fileReadFailed, "\(path) changed while it was sent: \(sent) bytes instead of \(expectedLength)")
+        }
+        return sent
     }
 
     // MARK: - Receiving

@@ -77,13 +77,25 @@ public final class HTTPClient: Sendable {
         isolation: isolated (any Actor)? = #isolation,
         _ handler: (HTTPClientResponse) async throws -> Result
     ) async throws -> Result {
+        try await execute(request, upload: body.map(RequestBody.bytes), options: options, handler)
+    }
+
+    /// Sends `request` with `upload` as its body (bytes, or a file streamed in pieces) and
+    /// calls `handler` with the final response, as ``execute(_:body:options:isolation:_:)`` does.
+    public func execute<Result>(
+        _ request: HTTPRequest,
+        upload: RequestBody?,
+        options: RequestOptions = RequestOptions(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ handler: (HTTPClientResponse) async throws -> Result
+    ) async throws -> Result {
         let url = try HTTPURL(
             parsing: "\(request.scheme ?? "http")://\(request.authority ?? "")\(request.path ?? "/")",
             removingDotSegments: options.removesDotSegments)
         let totalDeadline = options.totalTimeout.map { Deadline.after($0, limit: "the total time limit (\($0))") }
         let events = options.eventHandler
 
-        var current = PendingRequest(url: url, method: request.method.rawValue, fields: request.headerFields, body: body)
+        var current = PendingRequest(url: url, method: request.method.rawValue, fields: request.headerFields, body: upload)
         var precedingHeads: [ResponseHead] = []
         var redirectCount = 0
         var connectionsOpened = 0
@@ -94,6 +106,7 @@ public final class HTTPClient: Sendable {
             let (exchange, interim, head) = try await send(current, options: options, totalDeadline: totalDeadline, connectionsOpened: &connectionsOpened)
             precedingHeads += interim
             headerBytes += exchange.headBytes
+            options.cookieJar?.store(setCookie: head.fields.values(named: "Set-Cookie"), from: current.url)
             recorder.recordHop(url: current.url, status: head.status, exchange: exchange)
 
             if options.followsRedirects, let next = try redirect(from: current, head: head, options: options) {
@@ -150,7 +163,7 @@ public final class HTTPClient: Sendable {
         var url: HTTPURL
         var method: String
         var fields: HTTPFields
-        var body: [UInt8]?
+        var body: RequestBody?
     }
 
     /// Sends one request on a pooled or new connection, retrying once on a new
@@ -295,8 +308,11 @@ public final class HTTPClient: Sendable {
         for field in request.fields {
             fields.append(name: field.name.rawName, value: field.value)
         }
+        if let jarCookies = options.cookieJar?.cookieHeader(for: request.url) {
+            fields.append(name: "Cookie", value: jarCookies)
+        }
         if request.body != nil, !request.fields.contains(where: { $0.name == .contentLength }), !Self.isChunked(request) {
-            fields.append(name: "Content-Length", value: String(request.body?.count ?? 0))
+            fields.append(name: "Content-Length", value: String(try request.body?.length() ?? 0))
         }
         var target = request.url.target
         if routing.usesAbsoluteForm(for: request.url) {
@@ -315,13 +331,13 @@ public final class HTTPClient: Sendable {
     }
 
     /// The body as sent: chunk-framed (RFC 9112 §7.1) when the request says `Transfer-Encoding: chunked`.
-    private static func wireBody(_ request: PendingRequest) -> [UInt8]? {
-        guard let body = request.body, isChunked(request) else { return request.body }
+    private static func wireBody(_ request: PendingRequest) -> RequestBody? {
+        guard case .bytes(let body) = request.body, isChunked(request) else { return request.body }
         var framed: [UInt8] = []
         if !body.isEmpty {
             framed += Array("\(String(body.count, radix: 16))\r\n".utf8) + body + Array("\r\n".utf8)
         }
-        return framed + Array("0\r\n\r\n".utf8)
+        return .bytes(framed + Array("0\r\n\r\n".utf8))
     }
 
     /// RFC 9110 §9.2.2.

@@ -54,6 +54,8 @@ public struct RequestOptions: Sendable {
     /// the body is read, and a body that grows past it fails as it crosses
     /// (``PorterError/Code/maximumFileSizeExceeded``, curl's `--max-filesize`). Nil for no limit.
     public var maximumBodyBytes: UInt64?
+    /// Cookies to send and to store from every response, redirects included (curl's `-b FILE`, `-c`).
+    public var cookieJar: CookieJar?
     /// The schemes a redirect may lead to (curl's `--proto-redir`); a redirect elsewhere
     /// fails with ``PorterError/Code/unsupportedScheme``.
     public var allowedRedirectSchemes: Set<String> = ["http", "https"]

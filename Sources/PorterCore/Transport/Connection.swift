@@ -186,6 +186,11 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Writes all of `bytes`.
+    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
+        try await transport.write(bytes, deadline: deadline)
+    }
+
+    /// Writes all of `bytes`.
     func write(_ bytes: [UInt8], deadline: Deadline?) async throws(PorterError) {
         // Array has no async withUnsafeBytes; heads are small, and bodies go through in pieces.
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)

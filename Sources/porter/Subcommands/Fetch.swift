@@ -195,6 +195,33 @@ struct Fetch: AsyncParsableCommand {
             help: ArgumentHelp("Use these addresses for host:port instead of resolving it: HOST:PORT:ADDR[,ADDR...].", valueName: "host:port:addr"))
     var resolve: [String] = []
 
+    @Option(name: [.customShort("u"), .customLong("user")], parsing: .unconditional,
+            help: ArgumentHelp("Credentials for Basic authentication.", valueName: "user:password"))
+    var user: String?
+
+    @Option(name: .customLong("oauth2-bearer"), parsing: .unconditional, help: ArgumentHelp("Send this OAuth 2 bearer token.", valueName: "token"))
+    var bearerToken: String?
+
+    @Option(name: [.customShort("b"), .customLong("cookie")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Send these cookies ('name=value; ...'), or read a Netscape cookie file and use its cookies where they belong.", valueName: "data|file"))
+    var cookie: [String] = []
+
+    @Option(name: [.customShort("c"), .customLong("cookie-jar")], parsing: .unconditional,
+            help: ArgumentHelp("Write every cookie to this Netscape cookie file at the end.", valueName: "file"))
+    var cookieJarPath: String?
+
+    @Option(name: [.customShort("T"), .customLong("upload-file")], parsing: .unconditional,
+            help: ArgumentHelp("PUT this file, read and sent in pieces.", valueName: "file"))
+    var uploadFile: String?
+
+    @Option(name: [.customShort("F"), .customLong("form")], parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Send multipart/form-data: 'name=value', 'name=@file' (a file part), 'name=<file' (its contents as the value).", valueName: "name=content"))
+    var form: [String] = []
+
+    @Option(name: .customLong("json"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("POST this JSON ('@file' reads it) with Content-Type and Accept application/json.", valueName: "data"))
+    var json: [String] = []
+
     @Flag(name: [.customShort("q"), .customLong("disable")], help: "Accepted for curl compatibility: Porter reads no configuration file.")
     var disableConfigFile = false
 
@@ -239,6 +266,13 @@ struct Fetch: AsyncParsableCommand {
         }
 
         var status: Int32 = 0
+        let cookieJar: CookieJar?
+        do throws(PorterError) {
+            cookieJar = try makeCookieJar()
+        } catch {
+            report.failure(error)
+            throw ExitCode(ExitStatus.status(for: error.code))
+        }
         let writeOut: WriteOutFormat?
         do {
             writeOut = try self.writeOut.map { format throws(PorterError) in try WriteOutFormat(parsing: format) }
@@ -274,7 +308,7 @@ struct Fetch: AsyncParsableCommand {
                 var running = 0
                 while running > 0 || !pending.isEmpty {
                     while running < parallelMax, let plan = pending.popFirst() {
-                        let prepared = prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump)
+                        let prepared = prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump, cookieJar: cookieJar)
                         running += 1
                         group.addTask {
                             switch prepared {
@@ -295,13 +329,21 @@ struct Fetch: AsyncParsableCommand {
             }
         } else {
             for plan in plans {
-                switch prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump) {
+                switch prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump, cookieJar: cookieJar) {
                 case .ready(let transfer): finish(await runWithRetries(transfer, client: client, report: report))
                 case .failed(let record): finish(record)
                 }
             }
         }
         client.closeIdleConnections()
+        if let cookieJarPath, let cookieJar {
+            do throws(PorterError) {
+                try FileOutput.create(path: cookieJarPath).write(Array(cookieJar.netscapeFormat().utf8))
+            } catch {
+                report.failure(error)
+                status = ExitStatus.status(for: error.code)
+            }
+        }
         if status != 0 { throw ExitCode(status) }
     }
 
@@ -350,6 +392,11 @@ struct Fetch: AsyncParsableCommand {
         let outputPath: String?
     }
 
+    /// The boundary of `-F`'s multipart body, the same for the body and its Content-Type:
+    /// random per process, so that no content contains it by chance.
+    var multipartBoundary: String { Self.boundary }
+    private static let boundary = "------------------------porter" + String(UInt64.random(in: .min ... .max), radix: 16)
+
     /// curl's `--proto-redir` list: `=a,b` exactly these, `+a`/`a` add, `-a` remove, `all`.
     static func redirectProtocols(_ text: String?) throws -> Set<String> {
         var allowed: Set<String> = ["http", "https"]
@@ -378,7 +425,7 @@ struct Fetch: AsyncParsableCommand {
     }
 
     /// The transfer for `plan`, or the record of why it cannot start (a bad URL, no remote name).
-    private func prepare(_ plan: TransferPlan, remoteNamesUsed: inout Int, headerDump: FileOutput?) -> PreparedTransfer {
+    private func prepare(_ plan: TransferPlan, remoteNamesUsed: inout Int, headerDump: FileOutput?, cookieJar: CookieJar?) -> PreparedTransfer {
         do throws(PorterError) {
             let url = try HTTPURL(parsing: plan.urlText, removingDotSegments: !pathAsIs)
             var outputPath = plan.outputPath
@@ -386,13 +433,37 @@ struct Fetch: AsyncParsableCommand {
                 remoteNamesUsed += 1
                 outputPath = try remoteName(for: url)
             }
-            return .ready(Transfer(command: self, url: url, outputPath: outputPath, headerDump: headerDump, urlIndex: plan.index))
+            return .ready(Transfer(
+                command: self, url: Self.uploadTarget(url, file: uploadFile), outputPath: outputPath, headerDump: headerDump,
+                urlIndex: plan.index, cookieJar: cookieJar))
         } catch {
             var record = TransferRecord(urlText: plan.urlText, method: requestMethod)
             record.urlIndex = plan.index
             record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
             return .failed(record)
         }
+    }
+
+    /// The cookie engine: on with `-c`, or with `-b` naming a file (loaded into it).
+    private func makeCookieJar() throws(PorterError) -> CookieJar? {
+        let files = cookie.filter { !$0.contains("=") }
+        guard cookieJarPath != nil || !files.isEmpty else { return nil }
+        let jar = CookieJar()
+        for file in files where !file.isEmpty {
+            // A cookie file that does not exist yet is an empty jar, as in curl.
+            guard FileOutput.size(of: file) != nil else { continue }
+            jar.load(netscapeFormat: String(decoding: try LocalFile.read(file), as: UTF8.self))
+        }
+        return jar
+    }
+
+    /// curl's `-T`: a URL ending in `/` gets the file's name appended.
+    static func uploadTarget(_ url: HTTPURL, file: String?) -> HTTPURL {
+        guard let file, url.path.hasSuffix("/"), let name = file.split(separator: "/").last else { return url }
+        var target = url
+        let query = url.target.dropFirst(url.path.count)
+        target.target = String(url.path + name + query)
+        return target
     }
 
     /// curl's `-O`: the last path segment, which must not be empty.
@@ -404,75 +475,6 @@ struct Fetch: AsyncParsableCommand {
         return name
     }
 
-    // MARK: - Building the request
-
-    /// The method: `-X`, else HEAD for `-I`, POST with data, GET otherwise.
-    var requestMethod: String {
-        if let method { return method }
-        if headOnly { return "HEAD" }
-        return (data.isEmpty && dataBinary.isEmpty) ? "GET" : "POST"
-    }
-
-    /// The request body from `-d` and `--data-binary`, joined with `&` as curl does.
-    func requestBody() throws(PorterError) -> [UInt8]? {
-        if data.isEmpty && dataBinary.isEmpty { return nil }
-        var parts: [[UInt8]] = []
-        for item in data {
-            if item.hasPrefix("@") {
-                // curl strips carriage returns and newlines from -d @file.
-                parts.append(try LocalFile.read(String(item.dropFirst())).filter { $0 != 0x0A && $0 != 0x0D })
-            } else {
-                parts.append(Array(item.utf8))
-            }
-        }
-        for item in dataBinary {
-            parts.append(item.hasPrefix("@") ? try LocalFile.read(String(item.dropFirst())) : Array(item.utf8))
-        }
-        return Array(parts.joined(separator: [UInt8(ascii: "&")]))
-    }
-
-    /// Header fields from `-H`, `-r`, `-d` and the URL's credentials, and the default fields to leave out.
-    func requestFields(for url: HTTPURL) throws(PorterError) -> (HTTPFields, Set<String>) {
-        var fields = HTTPFields()
-        var omitted: Set<String> = []
-        var named: Set<String> = []
-        for header in headers {
-            let parsed: HeaderOption
-            do {
-                parsed = try HeaderOption(parsing: header)
-            } catch where error.code == .invalidRequest && !error.reason.contains("was not sent") {
-                // curl ignores a -H it cannot read; say so rather than drop it silently.
-                report.warning("\(error.reason); it was ignored")
-                continue
-            }
-            named.insert(parsed.name.canonicalName)
-            switch parsed.action {
-            case .remove: omitted.insert(parsed.name.canonicalName)
-            case .set(let value): fields.append(HTTPField(name: parsed.name, value: value))
-            }
-        }
-        if let userInfo = url.userInfo, !named.contains("authorization") {
-            let decoded = userInfo.removingPercentEncoding
-            fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array(decoded.utf8))))
-        }
-        if let referer = refererValue, !named.contains("referer") {
-            fields.append(HTTPField(name: .referer, value: referer))
-        }
-        if let range, !named.contains("range") {
-            fields.append(HTTPField(name: .range, value: "bytes=\(range)"))
-        }
-        if !(data.isEmpty && dataBinary.isEmpty), !named.contains("content-type") {
-            fields.append(HTTPField(name: .contentType, value: "application/x-www-form-urlencoded"))
-        }
-        return (fields, omitted)
-    }
-
-    /// The Referer from `-e`, without its `;auto` suffix.
-    private var refererValue: String? {
-        guard let referer else { return nil }
-        let value = referer.hasSuffix(";auto") ? String(referer.dropLast(5)) : referer
-        return value.isEmpty ? nil : value
-    }
 
     static func duration(_ seconds: Double?) -> Duration? {
         guard let seconds, seconds > 0 else { return nil }

@@ -9,6 +9,8 @@ struct Transfer {
     let headerDump: FileOutput?
     /// The position of the URL on the command line, from 0.
     var urlIndex = 0
+    /// The cookie engine of `-b FILE` and `-c`, shared by every transfer of the command.
+    var cookieJar: CookieJar?
 
     /// Runs the transfer and returns what happened: its exit status (0, or 22 for
     /// `--fail-with-body`) and what `-w` and `--timing` report. Failures are
@@ -40,6 +42,7 @@ struct Transfer {
         }
         var options = command.requestOptions(for: url)
         options.omittedFields = omitted
+        options.cookieJar = cookieJar
         guard let method = HTTPRequest.Method(command.requestMethod) else {
             throw PorterError(.invalidRequest, "\"\(command.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
         }
@@ -63,7 +66,7 @@ struct Transfer {
             }
         }
 
-        record.exitCode = try await client.execute(request, body: body, options: options) { response in
+        record.exitCode = try await client.execute(request, upload: body, options: options) { response in
             record.take(response)
             defer { record.takeBody(response.body) }
             if let error = output.headWriteError { throw error }
