@@ -15,6 +15,10 @@ let package = Package(
             name: "ResponseParserFuzzer",
             dependencies: [.product(name: "PorterCore", package: "porter")]
         ),
+        .executableTarget(
+            name: "URLParserFuzzer",
+            dependencies: [.product(name: "PorterCore", package: "porter")]
+        ),
     ],
     swiftLanguageVersions: [.version("6")]
 )

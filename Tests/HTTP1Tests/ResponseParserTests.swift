@@ -577,6 +577,28 @@ struct ResponseParserTests {
         #expect(outcome.bodyStrings == ["!"])
     }
 
+    @Test func theHTTP09RefusalDoesNotDependOnHowTheInputWasCut() {
+        // Found by the fuzzer: the reason quoted the bytes that had arrived so far.
+        let wire: [UInt8] = [0xC0, 0x87] + Array(wire: "-foo- swsclose\n")
+        func reason(_ pieces: [[UInt8]]) -> String? {
+            var parser = ResponseParser()
+            parser.begin(requestMethod: "GET")
+            var pending: [UInt8] = []
+            for piece in pieces {
+                pending += piece
+                let result = pending.withUnsafeBytes { raw in Result { () throws(PorterError) in try parser.parse(raw) } }
+                switch result {
+                case .failure(let error): return error.reason
+                case .success(let (_, consumed)): pending.removeFirst(consumed)
+                }
+            }
+            return nil
+        }
+        let whole = reason([wire])
+        #expect(whole != nil)
+        #expect(reason(wire.map { [$0] }) == whole)
+    }
+
     @Test func oneHeadLineOverTheLineLimitIsItsOwnError() {
         // curl's CURL_MAX_HTTP_HEADER: one line may not exceed 100 KiB, whatever room the head has.
         let wire = Array(wire: "HTTP/1.1 200 OK\r\nX-Big: " + String(repeating: "b", count: 101 * 1024) + "\r\n\r\n")

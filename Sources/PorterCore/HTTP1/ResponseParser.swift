@@ -454,9 +454,10 @@ public struct ResponseParser: Sendable {
         }
         guard !looksLikeHTTP1, !bytes.isEmpty else { return nil }
         guard allowsHTTP09 else {
+            // The reason names no bytes: how many have arrived depends on how the input was cut.
             throw PorterError(
                 .malformedStatusLine,
-                "the response does not start with an HTTP/1.x status line (\"\(Self.excerpt(UnsafeBufferPointer(rebasing: bytes.prefix(40))))\"); an HTTP/0.9 response is refused unless allowed"
+                "the response does not start with an HTTP/1.x status line; an HTTP/0.9 response is refused unless allowed"
             )
         }
         guard !isHeadRequest else {
