@@ -46,8 +46,9 @@ def machine(arguments):
         f"- date: {arguments.started}, {arguments.rounds} rounds, {arguments.duration // 60} min {arguments.duration % 60} s",
         f"- load average (1, 5, 15 min): {arguments.load} before, {arguments.load_after} after",
         f"- machine: {os.cpu_count()} cores ({cpu}), {memory_kb / 1048576:.0f} GiB, Linux {platform.release()}",
-        f"- porter: {first_match(r'^(.*)$', command_output(arguments.porter, '--version'))}, "
-        f"{first_match(r'(Swift version [^ ]+)', command_output('swift', '--version'))}, release build",
+        f"- porter: {first_match(r'^(.*)$', command_output(arguments.porter, '--version'))} at {arguments.commit}, "
+        f"{first_match(r'(Swift version [^ ]+)', command_output('swift', '--version'))}, release build"
+        + (f" with {os.environ['SWIFT_BUILD_FLAGS']}" if os.environ.get("SWIFT_BUILD_FLAGS") else ""),
         f"- curl: {first_match(r'^(curl [^ ]+)', command_output('curl', '--version'))} "
         f"({first_match(r'(OpenSSL/[^ ]+)', command_output('curl', '--version'))}); "
         f"openssl {first_match(r'^OpenSSL ([^ ]+)', command_output('openssl', 'version'))}",
@@ -156,7 +157,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("samples")
     for name in ("rounds", "large", "memory", "keepalive", "close", "parallel", "startup", "started",
-                 "load", "load-after", "porter", "python"):
+                 "load", "load-after", "porter", "python", "commit"):
         parser.add_argument(f"--{name}", required=True)
     parser.add_argument("--duration", type=int, required=True)
     arguments = parser.parse_args()
