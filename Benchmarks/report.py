@@ -139,6 +139,12 @@ def table(mode, samples, arguments):
             cells[0] = "n/a (no --parallel)"
         out.append(f"| {label} | {unit} | {' | '.join(cells)} | {ratio_text} | {target} | {verdict} |")
     out.append("")
+    floor = median(samples.get((mode, "floor-2-plain"), {}).get("floor", []))
+    if floor is not None:
+        out.append(f"Floor of scenario 2, plain: the same {arguments.keepalive} requests as bare `send`/`recv` "
+                   f"calls on one connection, nothing parsed (`clients/floor.c`): {number(floor)} µs/request. "
+                   "What a client adds is its time per request minus this.")
+        out.append("")
     checks = [(tool, samples.get((mode, "check-connections"), {}).get(tool, ["?"])[0],
                samples.get((mode, "check-resumed"), {}).get(tool, ["?"])[0]) for tool in TOOLS]
     if any(c != "?" for _, c, _ in checks):
