@@ -66,19 +66,19 @@ def rows(arguments):
     large = arguments.large.upper().replace("G", " GiB").replace("M", " MiB")
     result = []
     for variant in ("plain", "tls"):
-        result.append((f"1-{variant}", f"1 {large} download, {variant}", "MiB/s", "ratio>=", 1.0))
+        result.append((f"1-{variant}", f"1: {large} download, {variant}", "MiB/s", "ratio>=", 1.0))
     for variant in ("plain", "tls"):
-        result.append((f"2-{variant}", f"2 {arguments.keepalive} GETs, one connection, {variant}", "µs/request", "ratio<=", 0.8))
+        result.append((f"2-{variant}", f"2: {arguments.keepalive} GETs, one connection, {variant}", "µs/request", "ratio<=", 0.8))
     for variant in ("plain", "tls"):
-        result.append((f"3-{variant}", f"3 {arguments.close} GETs, new connections, {variant}", "µs/request", "ratio<=", 1.0))
+        result.append((f"3-{variant}", f"3: {arguments.close} GETs, new connections, {variant}", "µs/request", "ratio<=", 1.0))
     for variant in ("plain", "tls"):
-        result.append((f"4-{variant}", f"4 one small GET, cold, {variant}", "ms", "ratio<=", 1.5))
+        result.append((f"4-{variant}", f"4: one small GET, cold, {variant}", "ms", "ratio<=", 1.5))
     for variant in ("plain", "tls"):
-        result.append((f"5-{variant}", f"5 {arguments.parallel} × 1 MiB in parallel, {variant}", "MiB/s", "ratio>=", 1.0))
+        result.append((f"5-{variant}", f"5: {arguments.parallel} × 1 MiB in parallel, {variant}", "MiB/s", "ratio>=", 1.0))
     for size in arguments.memory.split():
         label = size.upper().replace("G", " GiB").replace("M", " MiB")
         for variant in ("plain", "tls"):
-            result.append((f"6-{size}-{variant}", f"6 peak RSS, {label} download, {variant}", "MiB", "plus<=", 5.0))
+            result.append((f"6-{size}-{variant}", f"6: peak RSS, {label} download, {variant}", "MiB", "plus<=", 5.0))
     return result
 
 
