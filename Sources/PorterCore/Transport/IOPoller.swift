@@ -48,6 +48,8 @@ final class IOPoller: Sendable {
         var nextID: UInt64 = 1
         var waiters: [Int32: Waiter] = [:]
         var cancelled: Set<UInt64> = []
+        /// When the poller thread will wake by itself (nil: not before an event).
+        var wakeAt: UInt64?
     }
 
     private let epollFD: Int32
@@ -91,12 +93,19 @@ final class IOPoller: Sendable {
     }
 
     private func register(fd: Int32, interest: IOInterest, waiter: Waiter) {
+        var needsWake = false
         let resumeNow: PorterError? = state.withLock { state in
             if state.cancelled.remove(waiter.id) != nil {
                 return PorterError(.cancelled, "the request was cancelled while \(waiter.what)")
             }
             precondition(state.waiters[fd] == nil, "two tasks wait on descriptor \(fd)")
             state.waiters[fd] = waiter
+            // Wake the poller only when this deadline comes before the one it sleeps until:
+            // a wake-up is a thread hop, and most deadlines (a 300 s connect timeout) are far.
+            if let deadline = waiter.deadline, deadline.uptimeNanoseconds < (state.wakeAt ?? .max) {
+                state.wakeAt = deadline.uptimeNanoseconds
+                needsWake = true
+            }
             return nil
         }
         if let resumeNow {
@@ -110,7 +119,7 @@ final class IOPoller: Sendable {
         if epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event) != 0 {
             if errno == ENOENT { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) }
         }
-        if waiter.deadline != nil { wake() }
+        if needsWake { wake() }
     }
 
     private func cancel(fd: Int32, id: UInt64) {
@@ -154,7 +163,9 @@ final class IOPoller: Sendable {
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         while true {
             let timeout = state.withLock { state -> Int32 in
-                guard let next = state.waiters.values.compactMap({ $0.deadline?.uptimeNanoseconds }).min() else { return -1 }
+                let next = state.waiters.values.compactMap({ $0.deadline?.uptimeNanoseconds }).min()
+                state.wakeAt = next
+                guard let next else { return -1 }
                 let now = Deadline.now()
                 if next <= now { return 0 }
                 return Int32(clamping: (next - now + 999_999) / 1_000_000)

@@ -81,7 +81,11 @@ final class TCPSocket: Transport, @unchecked Sendable {
         if status != 0 {
             // EAGAIN: a Unix-domain listener's backlog is full; wait as for a TCP connect in progress.
             guard errno == EINPROGRESS || errno == EAGAIN else { throw PorterError(.cannotConnect, String(cString: strerror(errno))) }
-            try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "connecting")
+            // On loopback the connection is often made already: look once before handing off to the poller.
+            var pollFD = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            if poll(&pollFD, 1, 0) <= 0 {
+                try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "connecting")
+            }
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
             getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
