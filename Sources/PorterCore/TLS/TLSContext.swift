@@ -89,6 +89,9 @@ final class TLSContext: @unchecked Sendable {
         let keyFile = configuration.clientKeyFile ?? certificateFile
         guard SSL_CTX_use_PrivateKey_file(context, keyFile, SSL_FILETYPE_PEM) == 1 else {
             let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
+            if reasons.contains("key values mismatch") {
+                throw PorterError(.clientCertificateInvalid, "the private key \(keyFile) does not belong to the client certificate \(certificateFile)")
+            }
             throw PorterError(.clientCertificateInvalid, "cannot load the client private key \(keyFile): \(reasons)")
         }
         guard SSL_CTX_check_private_key(context) == 1 else {
