@@ -247,6 +247,46 @@ struct CertScenarioTests {
         #expect(positions.count == 3 && positions == positions.sorted())
     }
 
+    @Test func aHashedCADirectoryIsTrustedLikeACAFile() async throws {
+        let pki = try ScenarioCertificates.shared
+        let good = CertScenario.all.first { $0.name == "good chain" }!
+        let server = try ScenarioServer(.scripted, good, pki)
+        defer { server.stop() }
+        let directory = "\(pki.directory)/hashed-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: pki.certificate("root"), toPath: "\(directory)/root.pem")
+        let rehash = try ChildProcess.runBlocking("/usr/bin/openssl", ["rehash", directory], timeout: .seconds(30))
+        #expect(rehash.status == 0, "\(rehash.stderr)")
+        let result = try await PorterProcess.run(["cert", "--capath", directory, "127.0.0.1:\(server.port)"])
+        #expect(result.status == 0, "\(result.stdoutText)\(result.stderr)")
+        #expect(result.stdoutText.contains("CN=Scenario Root CA — root (trust anchor), from \(directory) (directory)"), "\(result.stdoutText)")
+    }
+
+    @Test func anIPv6TargetInBrackets() async throws {
+        let pki = try ScenarioCertificates.shared
+        var scenario = CertScenario.all.first { $0.name == "good chain" }!
+        scenario.address = "::1"
+        let server = try ScenarioServer(.scripted, scenario, pki)
+        defer { server.stop() }
+        let result = try await PorterProcess.run(["cert", "--cacert", pki.certificate("root"), "[::1]:\(server.port)"])
+        // The good leaf names 127.0.0.1, not ::1.
+        #expect(result.status == 11, "\(result.stdoutText)\(result.stderr)")
+        #expect(result.stdoutText.contains("== [::1]:\(server.port) =="))
+        #expect(result.stdoutText.contains("is not valid for ::1"))
+    }
+
+    @Test func aPlainPortIsAFailedHandshake() async throws {
+        let server = try ScriptedServer(security: .plain) { connection in
+            _ = try connection.readBytes(count: 5)
+            try connection.write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            connection.close()
+        }
+        let result = try await PorterProcess.run(["cert", "https://127.0.0.1:\(server.port)/some/path"])
+        #expect(result.status == 35, "\(result.stdoutText)\(result.stderr)")
+        #expect(result.stdoutText.contains("verdict: UNREACHABLE — "))
+        #expect(result.stdoutText.contains("did not answer in TLS"))
+    }
+
     @Test(arguments: [
         (["cert"], Int32(2), "no target"),
         (["cert", "-k", "localhost"], 2, "never enforces"),
