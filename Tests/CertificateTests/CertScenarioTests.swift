@@ -90,13 +90,13 @@ struct CertScenario: Sendable, CustomStringConvertible {
         CertScenario(
             name: "pinned key mismatch", leaf: "good",
             arguments: { pki in ["--pinnedpubkey", try Certificate.certificates(fromPEMFile: pki.certificate("intermediate"))[0].pinnedPublicKey] },
-            status: 16, keywords: ["the public key of the leaf certificate CN=www.example.com", "which is not pinned"]),
+            status: 16, keywords: ["the public key of www.example.com's leaf certificate CN=www.example.com", "which is not pinned"]),
         CertScenario(
             name: "OCSP stapled good", leaf: "good", ocsp: "good", status: 0,
             keywords: ["verdict: OK", "ocsp stapling:       good (this update"]),
         CertScenario(
             name: "OCSP stapled revoked", leaf: "revoked", ocsp: "revoked", status: 17,
-            keywords: ["ocsp stapling:       REVOKED", "the leaf certificate CN=www.example.com is revoked", "keyCompromise"]),
+            keywords: ["ocsp stapling:       REVOKED", "the leaf certificate CN=www.example.com was revoked", "(reason: keyCompromise)"]),
         CertScenario(
             name: "expiring within --warn-days", leaf: "good", arguments: { _ in ["--warn-days", "40000"] }, status: 19,
             keywords: ["verdict: WARNING", "within the 40000 days of --warn-days"]),

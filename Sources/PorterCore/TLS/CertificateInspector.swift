@@ -211,11 +211,11 @@ public struct CertificateInspector: Sendable {
             ocsp = OCSPStatus.check(response: response, leaf: leaf, issuer: issuer, untrusted: Array(sent.dropFirst()), verifier: verifier, at: time)
         }
         if case .revoked(let since, let reason) = ocsp.state {
-            let when = since.map { " since \(context.relative($0))" } ?? ""
+            let when = since.map { " \(context.relative($0))" } ?? ""
             let why = reason.map { " (reason: \($0))" } ?? ""
             problems.append(CertificateProblem(
                 code: .revoked, certificateIndex: 0, subject: leaf.subject,
-                explanation: "\(context.named(0)) is revoked\(when)\(why), as the OCSP response the server stapled says; the server must get a new certificate"))
+                explanation: "\(context.named(0)) was revoked\(when)\(why), as the OCSP response the server stapled says; the server must get a new certificate"))
         }
         if !pinnedPublicKeys.matches(leaf) {
             problems.append(CertificateProblem(

@@ -53,7 +53,7 @@ public struct PinnedPublicKeys: Sendable, Hashable {
 
     /// What to tell a person when `leaf` of `host` does not match.
     public func mismatch(leaf: Certificate, host: String) -> String {
-        "the public key of the leaf certificate \(leaf.subject) of \(host) is \(leaf.pinnedPublicKey), which is not pinned (--pinnedpubkey \(description)); the server's key changed or this is not the server you expect: update the pin only if the new key is legitimate"
+        "the public key of \(host)'s leaf certificate \(leaf.subject) is \(leaf.pinnedPublicKey), which is not pinned (--pinnedpubkey \(description)); the server's key changed or this is not the server you expect: update the pin only if the new key is legitimate"
     }
 
     static func isBase64SHA256(_ text: String) -> Bool {
