@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Glibc
 import Synchronization
 
 /// `openssl s_server -www` on a free loopback port: a second, independent TLS
@@ -7,7 +8,9 @@ import Synchronization
 /// with `-verify`/`-Verify`, weak certificates with `@SECLEVEL=0`).
 ///
 /// s_server serves one connection at a time. Stopped by ``stop()`` or when
-/// the last reference goes away.
+/// the last reference goes away; it runs under `timeout`, in a process group
+/// of its own, so that it dies after ``lifetime`` even if the test process
+/// crashes before stopping it.
 public final class OpenSSLServer: Sendable {
     /// The port it listens on.
     public let port: Int
@@ -16,6 +19,9 @@ public final class OpenSSLServer: Sendable {
     private let process: Mutex<Process?>
     private let exited: DispatchSemaphore
     private let output: String
+
+    /// The longest any s_server may live.
+    public static let lifetime = 600
 
     /// Starts s_server with the PEM `certificatePath` and `privateKeyPath`;
     /// `chainPath` holds the intermediates it sends after the leaf.
@@ -26,6 +32,7 @@ public final class OpenSSLServer: Sendable {
         options: TLSServerOptions = TLSServerOptions()
     ) throws {
         let openssl = try SystemTool.openssl()
+        let timeout = try SystemTool.path(of: "timeout", candidates: ["/usr/bin/timeout"], package: "coreutils")
         let socketAddress = try SocketAddress(host: address, port: 0)
         guard socketAddress.isLoopback else {
             throw TestSupportError("test servers listen on loopback only; \(address) is not a loopback address")
@@ -43,8 +50,9 @@ public final class OpenSSLServer: Sendable {
             }
             if let level = options.securityLevel { arguments += ["-cipher", "DEFAULT:@SECLEVEL=\(level)"] }
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: openssl)
-            process.arguments = arguments
+            // timeout puts itself and s_server in a new process group: stop() kills the whole group.
+            process.executableURL = URL(fileURLWithPath: timeout)
+            process.arguments = ["--signal=KILL", "\(Self.lifetime)", openssl] + arguments
             process.standardInput = FileHandle.nullDevice
             let log = "\(output)/s_server.log"
             _ = FileManager.default.createFile(atPath: log, contents: nil)
@@ -67,7 +75,7 @@ public final class OpenSSLServer: Sendable {
                 }
                 usleep(20_000)
             }
-            kill(process.processIdentifier, SIGKILL)
+            Self.kill(process)
             _ = exited.wait(timeout: .now() + 5)
             let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             lastError = "openssl s_server did not listen on \(address) port \(port): \(said)"
@@ -85,9 +93,16 @@ public final class OpenSSLServer: Sendable {
     public func stop() {
         guard let process = process.withLock({ $0.take() }) else { return }
         // s_server keeps nothing worth a clean shutdown. (Foundation's waitUntilExit spins a run loop.)
-        kill(process.processIdentifier, SIGKILL)
+        Self.kill(process)
         _ = exited.wait(timeout: .now() + 5)
         try? FileManager.default.removeItem(atPath: output)
+    }
+
+    /// SIGKILL to `timeout`'s process group (s_server with it), and to `timeout` itself should the group not exist yet.
+    private static func kill(_ process: Process) {
+        let pid = process.processIdentifier
+        _ = Glibc.kill(-pid, SIGKILL)
+        _ = Glibc.kill(pid, SIGKILL)
     }
 
     deinit { stop() }

@@ -5,7 +5,7 @@ internal import COpenSSL
 ///
 /// An immutable value. A pin is checked against the leaf certificate only,
 /// as curl does.
-public struct PinnedPublicKeys: Sendable, Hashable {
+public struct PinnedPublicKeys: Sendable, Hashable, CustomStringConvertible {
     /// The base64 SHA-256 digests, as in `sha256//<digest>`.
     public let digests: [String]
 
