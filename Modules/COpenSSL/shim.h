@@ -4,6 +4,7 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -87,5 +88,43 @@ static inline int COpenSSL_SSL_get_negotiated_group(SSL *ssl) { return (int)SSL_
 
 // XN_FLAG_RFC2253 is a composite of casts Swift does not import.
 static inline unsigned long COpenSSL_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
+
+// SSL_set_tlsext_status_type is a macro over SSL_ctrl: asks the server to staple an OCSP response.
+static inline long COpenSSL_SSL_set_tlsext_status_type_ocsp(SSL *ssl) {
+    return SSL_set_tlsext_status_type(ssl, TLSEXT_STATUSTYPE_ocsp);
+}
+
+// SSL_get_tlsext_status_ocsp_resp is a macro over SSL_ctrl; the bytes stay owned by the SSL.
+static inline long COpenSSL_SSL_get_tlsext_status_ocsp_resp(SSL *ssl, const unsigned char **response) {
+    return SSL_get_tlsext_status_ocsp_resp(ssl, response);
+}
+
+// SSL_CTX_set_tlsext_status_cb / _arg are macros over SSL_CTX_callback_ctrl and SSL_CTX_ctrl (a server staples through them).
+static inline long COpenSSL_SSL_CTX_set_tlsext_status_cb(SSL_CTX *ctx, int (*callback)(SSL *, void *)) {
+    return SSL_CTX_set_tlsext_status_cb(ctx, callback);
+}
+static inline long COpenSSL_SSL_CTX_set_tlsext_status_arg(SSL_CTX *ctx, void *argument) {
+    return SSL_CTX_set_tlsext_status_arg(ctx, argument);
+}
+
+// SSL_set_tlsext_status_ocsp_resp is a macro over SSL_ctrl; the SSL takes ownership of an OPENSSL_malloc'd copy.
+static inline long COpenSSL_SSL_set_tlsext_status_ocsp_resp(SSL *ssl, const unsigned char *response, int length) {
+    unsigned char *copy = OPENSSL_memdup(response, (size_t)length);
+    if (copy == NULL) return 0;
+    return SSL_set_tlsext_status_ocsp_resp(ssl, copy, length);
+}
+
+// SSL_get_tlsext_status_type is a macro over SSL_ctrl: whether the client asked for a stapled response.
+static inline long COpenSSL_SSL_get_tlsext_status_type(SSL *ssl) { return SSL_get_tlsext_status_type(ssl); }
+
+// SSL_get_ex_data_X509_STORE_CTX_idx names the slot where libssl keeps the SSL of a verification.
+static inline SSL *COpenSSL_X509_STORE_CTX_get_ssl(X509_STORE_CTX *context) {
+    return (SSL *)X509_STORE_CTX_get_ex_data(context, SSL_get_ex_data_X509_STORE_CTX_idx());
+}
+
+// X509_LOOKUP_add_dir is a macro over X509_LOOKUP_ctrl: a hashed directory of trust anchors (--capath).
+static inline int COpenSSL_X509_LOOKUP_add_dir(X509_LOOKUP *lookup, const char *directory) {
+    return X509_LOOKUP_add_dir(lookup, directory, X509_FILETYPE_PEM);
+}
 
 #endif

@@ -57,6 +57,10 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let tlsStreamFailed = Code("tlsStreamFailed")
         /// Bytes that should hold a certificate (PEM or DER) could not be decoded.
         public static let certificateDecodingFailed = Code("certificateDecodingFailed")
+        /// The server's public key is not one of the pinned keys (curl's `--pinnedpubkey`).
+        public static let pinnedPublicKeyMismatch = Code("pinnedPublicKeyMismatch")
+        /// The client certificate or its private key (`--cert`, `--key`) cannot be loaded or do not match.
+        public static let clientCertificateInvalid = Code("clientCertificateInvalid")
 
         // MARK: - HTTP protocol violations (RFC 9112)
 

@@ -30,7 +30,9 @@ enum ExitStatus {
         case .certificateVerificationFailed: return 60
         case .unsupportedContentEncoding, .badContentEncoding, .invalidTransferEncoding: return 61
         case .maximumFileSizeExceeded: return 63
+        case .clientCertificateInvalid: return 58
         case .tlsConfigurationInvalid: return 77
+        case .pinnedPublicKeyMismatch: return 90
         case .headerFieldTooLarge, .tooManyHeaderFields: return 100
         default: return 8
         }

@@ -12,7 +12,7 @@ struct PorterCommand: AsyncParsableCommand {
         commandName: "porter",
         abstract: "Fetch URLs over HTTP and HTTPS, with curl's options and exit statuses.",
         version: porterVersion,
-        subcommands: [Fetch.self, Compare.self, Verify.self],
+        subcommands: [Fetch.self, Compare.self, Verify.self, Cert.self],
         defaultSubcommand: Fetch.self
     )
 

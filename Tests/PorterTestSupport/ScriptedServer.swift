@@ -59,12 +59,14 @@ public final class ScriptedServer: Sendable {
     /// - Parameters:
     ///   - security: plain TCP or TLS with a certificate and key.
     ///   - address: `127.0.0.1` (default), another 127.0.0.0/8 address, or `::1`.
+    ///   - tlsOptions: OCSP stapling, client certificates, weak certificates (TLS only).
     ///   - handler: run once per accepted connection, on that connection's thread.
     /// - Throws: ``TestSupportError`` when `address` is not loopback, the
     ///   socket cannot be bound, or the certificate or key cannot be loaded.
     public init(
         security: Security = .plain,
         address: String = "127.0.0.1",
+        tlsOptions: TLSServerOptions = TLSServerOptions(),
         handler: @escaping Handler
     ) throws {
         let socketAddress = try SocketAddress(host: address, port: 0)
@@ -73,7 +75,7 @@ public final class ScriptedServer: Sendable {
         }
         var tlsContext: TLSServerContext?
         if case .tls(let chain, let key) = security {
-            tlsContext = try TLSServerContext(certificateChainPath: chain, privateKeyPath: key)
+            tlsContext = try TLSServerContext(certificateChainPath: chain, privateKeyPath: key, options: tlsOptions)
         }
         let (listener, port) = try Socket.listen(on: socketAddress)
         self.port = port

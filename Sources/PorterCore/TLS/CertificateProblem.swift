@@ -59,6 +59,17 @@ public struct CertificateProblem: Sendable, Hashable, CustomStringConvertible {
         /// The chain is longer than the maximum depth or a path length constraint allows.
         public static let pathTooLong = Code("pathTooLong")
 
+        // MARK: - What a live server adds
+
+        /// The leaf's public key is not one of the pinned keys (curl's `--pinnedpubkey`).
+        public static let pinnedPublicKeyMismatch = Code("pinnedPublicKeyMismatch")
+        /// The stapled OCSP response says the leaf is revoked.
+        public static let revoked = Code("revoked")
+        /// The server requires a client certificate and none was offered, or it refused the one offered.
+        public static let clientCertificateRequired = Code("clientCertificateRequired")
+        /// A warning, not a failure: a certificate is valid but expires within the warning period.
+        public static let expiringSoon = Code("expiringSoon")
+
         // MARK: - Structure
 
         /// A certificate breaks a rule of RFC 5280 or the CA/Browser Forum's

@@ -35,6 +35,10 @@ public struct CertificateVerifier: Sendable {
     /// The certificates trusted as roots, or nil for the system trust store
     /// (which honours `SSL_CERT_FILE` and `SSL_CERT_DIR`). Nothing else is trusted.
     public var trustAnchors: [Certificate]?
+    /// A hashed certificate directory (`openssl rehash`, curl's `--capath`) whose
+    /// certificates are trusted as well as ``trustAnchors``; when set, the system
+    /// store is not used even if ``trustAnchors`` is nil.
+    public var trustAnchorDirectory: String?
     /// Certificates that may complete the chain but are not trusted (what a server sends after its leaf).
     public var intermediates: [Certificate]
     /// The name the leaf must be valid for, or nil to leave names unchecked.
@@ -44,6 +48,8 @@ public struct CertificateVerifier: Sendable {
     /// The most intermediate CA certificates allowed between the leaf and a
     /// trust anchor (OpenSSL's verify depth), or nil for OpenSSL's default (100).
     public var maximumDepth: Int?
+    /// Which command's options the explanations' advice names.
+    var wording: ChainContext.Wording = .offline
 
     /// Creates a verifier; by default it trusts the system store, checks no name and uses the clock.
     public init(
@@ -51,9 +57,11 @@ public struct CertificateVerifier: Sendable {
         intermediates: [Certificate] = [],
         peerName: PeerName? = nil,
         validationTime: CertificateTime? = nil,
-        maximumDepth: Int? = nil
+        maximumDepth: Int? = nil,
+        trustAnchorDirectory: String? = nil
     ) {
         self.trustAnchors = trustAnchors
+        self.trustAnchorDirectory = trustAnchorDirectory
         self.intermediates = intermediates
         self.peerName = peerName
         self.validationTime = validationTime
@@ -71,7 +79,8 @@ public struct CertificateVerifier: Sendable {
         let anchors = trustAnchors.map { Set($0) }
         let endsInTrustAnchor: Bool
         if let top = outcome.chain.last, outcome.chain.count > 1 || top.isSelfSigned {
-            endsInTrustAnchor = anchors.map { $0.contains(top) } ?? !outcome.failures.contains { failure in
+            let listed = trustAnchorDirectory == nil ? anchors.map { $0.contains(top) } : nil
+            endsInTrustAnchor = listed ?? !outcome.failures.contains { failure in
                 [X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
                  X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
                  X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE].contains(failure.error)
@@ -81,7 +90,7 @@ public struct CertificateVerifier: Sendable {
         }
         let context = ChainContext(
             chain: outcome.chain.isEmpty ? [leaf] : outcome.chain, endsInTrustAnchor: endsInTrustAnchor,
-            peerName: peerName, time: time, timeIsNow: validationTime == nil)
+            peerName: peerName, time: time, timeIsNow: validationTime == nil, wording: wording)
 
         var problems: [CertificateProblem] = []
         func add(_ problem: CertificateProblem) {
@@ -123,21 +132,41 @@ public struct CertificateVerifier: Sendable {
         var failures: [Failure] = []
     }
 
+    struct SetupFailure: Error { let text: String }
+
+    /// A new store with the trust anchors (the caller frees it): the listed
+    /// certificates and the directory, or else the system store.
+    func makeStore() -> Result<OpaquePointer, SetupFailure> {
+        guard let store = X509_STORE_new() else {
+            return .failure(SetupFailure(text: "cannot create a certificate store (out of memory)"))
+        }
+        for anchor in trustAnchors ?? [] { _ = X509_STORE_add_cert(store, anchor.handle.pointer) }
+        if let trustAnchorDirectory {
+            guard let lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir()),
+                  COpenSSL_X509_LOOKUP_add_dir(lookup, trustAnchorDirectory) == 1
+            else {
+                X509_STORE_free(store)
+                return .failure(SetupFailure(text: "cannot use the CA directory \(trustAnchorDirectory)"))
+            }
+        } else if trustAnchors == nil, X509_STORE_set_default_paths(store) != 1 {
+            X509_STORE_free(store)
+            return .failure(SetupFailure(text: "cannot load the system trust store"))
+        }
+        return .success(store)
+    }
+
     private func runOpenSSL(leaf: Certificate, untrusted: [Certificate], time: CertificateTime) -> OpenSSLOutcome {
         var outcome = OpenSSLOutcome()
         OpenSSLError.clear()
         defer { OpenSSLError.clear() }
-        guard let store = X509_STORE_new() else {
-            outcome.setupFailure = "cannot create a certificate store (out of memory)"
+        let store: OpaquePointer
+        switch makeStore() {
+        case .success(let made): store = made
+        case .failure(let reason):
+            outcome.setupFailure = reason.text
             return outcome
         }
         defer { X509_STORE_free(store) }
-        if let trustAnchors {
-            for anchor in trustAnchors { _ = X509_STORE_add_cert(store, anchor.handle.pointer) }
-        } else if X509_STORE_set_default_paths(store) != 1 {
-            outcome.setupFailure = "cannot load the system trust store"
-            return outcome
-        }
         guard let stack = COpenSSL_sk_X509_new_null() else {
             outcome.setupFailure = "cannot create a certificate stack (out of memory)"
             return outcome

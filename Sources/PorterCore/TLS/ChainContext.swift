@@ -14,6 +14,24 @@ struct ChainContext {
     let time: CertificateTime
     /// Whether ``time`` is the clock's time rather than one the caller chose.
     let timeIsNow: Bool
+    /// Which options the advice names: `porter verify`'s or a connection's.
+    var wording: Wording = .offline
+
+    /// The command whose options an explanation's advice names.
+    enum Wording {
+        /// `porter verify`: `--ca` and `--untrusted`.
+        case offline
+        /// A connection (`porter URL`, `porter cert`): `--cacert`.
+        case connection
+
+        var trustOption: String { self == .offline ? "--ca" : "--cacert" }
+
+        var missingIssuerAdvice: String {
+            self == .offline
+                ? "the server must send its intermediate certificates (or pass them with --untrusted, or with --ca if it is a root you trust)"
+                : "the server must send its intermediate certificates (or pass the CA with --cacert if it is a root you trust)"
+        }
+    }
 
     // MARK: - Naming certificates
 
@@ -87,14 +105,14 @@ struct ChainContext {
         case X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH:
             return make(.hostnameMismatch, mismatch(who, certificate))
         case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-            return make(.selfSignedLeaf, "\(who) is self-signed and is not a trust anchor; trust it explicitly (--ca, --cacert) only if you know it is the server's, or the server needs a certificate from a CA")
+            return make(.selfSignedLeaf, "\(who) is self-signed and is not a trust anchor; trust it explicitly (\(wording.trustOption)) only if you know it is the server's, or the server needs a certificate from a CA")
         case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-            return make(.untrustedRoot, "the chain ends in the root \(certificate.subject), which is not a trust anchor; add it to the trust anchors (--ca, --cacert) if you trust it")
+            return make(.untrustedRoot, "the chain ends in the root \(certificate.subject), which is not a trust anchor (it is not in the trust store); add it to the trust anchors (\(wording.trustOption)) if you trust it")
         case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
             if let index, index == chain.count - 1, endsInTrustAnchor, !certificate.isSelfSigned {
                 return make(.incompleteChain, "\(who) is trusted but is not a self-signed root, and its issuer \(certificate.issuer) is not a trust anchor; a chain must end in a self-signed root: add \(certificate.issuer) to the trust anchors")
             }
-            return make(.incompleteChain, "the issuer of \(who) is missing: the server did not send the intermediate \(certificate.issuer), and no trust anchor has that name; the server must send its intermediate certificates (or pass them with --untrusted, or with --ca if it is a root you trust)")
+            return make(.incompleteChain, "the issuer of \(who) is missing: the server did not send the intermediate \(certificate.issuer), and no trust anchor has that name; \(wording.missingIssuerAdvice)")
         case X509_V_ERR_CERT_SIGNATURE_FAILURE, X509_V_ERR_UNABLE_TO_DECRYPT_CERT_SIGNATURE:
             return make(.badSignature, "the signature on \(who) does not verify with the key of its issuer \(certificate.issuer); the certificate was altered or was not issued by that CA")
         case X509_V_ERR_UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY, X509_V_ERR_NO_ISSUER_PUBLIC_KEY:

@@ -14,12 +14,36 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// this off (curl's `-k`) accepts any server: an attacker on the path can
     /// read and change everything.
     public var verifiesPeer: Bool
+    /// A PEM file with the client certificate, optionally followed by its
+    /// intermediates, offered when the server asks for one (curl's `--cert`).
+    public var clientCertificateFile: String?
+    /// The PEM private key of ``clientCertificateFile`` (curl's `--key`); nil
+    /// when the key is in the certificate file itself.
+    public var clientKeyFile: String?
+    /// The server's public key must be one of these (curl's `--pinnedpubkey`),
+    /// checked after the handshake, even with ``verifiesPeer`` off. Empty: no pinning.
+    public var pinnedPublicKeys: PinnedPublicKeys
+    /// Whether to ask the server to staple an OCSP response (the `status_request`
+    /// extension, RFC 6066 §8); the response is in ``TLSSessionInfo/stapledOCSPResponse``.
+    public var requestsOCSPStapling: Bool
+    /// Set for `porter cert`'s handshakes, which judge the certificates
+    /// afterwards and must see weak ones (a SHA-1 signature, an RSA-1024 key)
+    /// instead of failing the handshake on them: security level 0.
+    var inspectsOnly = false
 
     /// Creates a configuration; by default the system trust store is used and the peer is verified.
-    public init(caFile: String? = nil, caDirectory: String? = nil, verifiesPeer: Bool = true) {
+    public init(
+        caFile: String? = nil, caDirectory: String? = nil, verifiesPeer: Bool = true,
+        clientCertificateFile: String? = nil, clientKeyFile: String? = nil,
+        pinnedPublicKeys: PinnedPublicKeys = PinnedPublicKeys(), requestsOCSPStapling: Bool = false
+    ) {
         self.caFile = caFile
         self.caDirectory = caDirectory
         self.verifiesPeer = verifiesPeer
+        self.clientCertificateFile = clientCertificateFile
+        self.clientKeyFile = clientKeyFile
+        self.pinnedPublicKeys = pinnedPublicKeys
+        self.requestsOCSPStapling = requestsOCSPStapling
     }
 }
 
@@ -41,4 +65,10 @@ public struct TLSSessionInfo: Sendable, Hashable {
     public var peerCertificates: [[UInt8]]
     /// The key-exchange group, e.g. `X25519`, when OpenSSL names one.
     public var keyExchangeGroup: String?
+    /// The OCSP response (DER) the server stapled, when one was asked for and sent.
+    public var stapledOCSPResponse: [UInt8]? = nil
+    /// Whether the server asked for a client certificate (a CertificateRequest in the handshake).
+    public var clientCertificateRequested = false
+    /// Whether a client certificate was sent in answer to such a request.
+    public var clientCertificateSent = false
 }

@@ -28,7 +28,8 @@ final class TLSContext: @unchecked Sendable {
         self.configuration = configuration
 
         _ = COpenSSL_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION)
-        SSL_CTX_set_security_level(context, 2)
+        // Level 2: no key under 112 bits of strength, no SHA-1. An inspection judges the chain afterwards instead.
+        SSL_CTX_set_security_level(context, configuration.inspectsOnly && !configuration.verifiesPeer ? 0 : 2)
         _ = SSL_CTX_set_options(context, COpenSSL_SSL_OP_NO_COMPRESSION() | COpenSSL_SSL_OP_NO_RENEGOTIATION())
         _ = COpenSSL_SSL_CTX_set_mode(context, COpenSSL_SSL_MODE_defaults())
         _ = SSL_CTX_set_cipher_list(context, Self.tls12CipherList)
@@ -39,6 +40,13 @@ final class TLSContext: @unchecked Sendable {
             stream.storeSession(session)
             return 1  // the cache now owns the reference
         }
+
+        // Called when the server sends a CertificateRequest, before a client certificate is chosen.
+        SSL_CTX_set_cert_cb(context, { ssl, _ in
+            if let ssl, let stream = TLSStream.owner(of: ssl) { stream.noteCertificateRequest() }
+            return 1
+        }, nil)
+        try Self.loadClientCertificate(context, configuration)
 
         let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
         _ = SSL_CTX_set_alpn_protos(context, alpn, UInt32(alpn.count))
@@ -65,6 +73,32 @@ final class TLSContext: @unchecked Sendable {
     }
 
     deinit { SSL_CTX_free(pointer) }
+
+    /// Loads curl's `--cert` (a PEM chain, leaf first) and `--key` (PEM; the certificate file when absent).
+    private static func loadClientCertificate(_ context: OpaquePointer, _ configuration: TLSConfiguration) throws(PorterError) {
+        guard let certificateFile = configuration.clientCertificateFile else {
+            if let keyFile = configuration.clientKeyFile {
+                throw PorterError(.clientCertificateInvalid, "a client key (\(keyFile)) was given without a client certificate: pass --cert too")
+            }
+            return
+        }
+        guard SSL_CTX_use_certificate_chain_file(context, certificateFile) == 1 else {
+            let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
+            throw PorterError(.clientCertificateInvalid, "cannot load the client certificate \(certificateFile): \(reasons)")
+        }
+        let keyFile = configuration.clientKeyFile ?? certificateFile
+        guard SSL_CTX_use_PrivateKey_file(context, keyFile, SSL_FILETYPE_PEM) == 1 else {
+            let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
+            if reasons.contains("key values mismatch") {
+                throw PorterError(.clientCertificateInvalid, "the private key \(keyFile) does not belong to the client certificate \(certificateFile)")
+            }
+            throw PorterError(.clientCertificateInvalid, "cannot load the client private key \(keyFile): \(reasons)")
+        }
+        guard SSL_CTX_check_private_key(context) == 1 else {
+            OpenSSLError.clear()
+            throw PorterError(.clientCertificateInvalid, "the private key \(keyFile) does not belong to the client certificate \(certificateFile)")
+        }
+    }
 }
 
 /// Resumable TLS sessions by origin. Thread-safe.

@@ -16,6 +16,12 @@ final class TLSStream: Transport, @unchecked Sendable {
     private var closed = false
     /// What the handshake agreed on.
     private(set) var session: TLSSessionInfo
+    /// The first error the certificate verification reported, with its certificate and the chain built so far.
+    private(set) var verifyFailure: VerificationFailure.Record?
+    /// Whether the server sent a CertificateRequest.
+    private(set) var clientCertificateRequested = false
+    /// Whether the server issued a resumable session (a TLS 1.3 ticket arrives after the handshake).
+    private(set) var receivedSession = false
 
     private init(socket: TCPSocket, ssl: OpaquePointer, context: TLSContext, sessionKey: String) {
         self.socket = socket
@@ -39,7 +45,13 @@ final class TLSStream: Transport, @unchecked Sendable {
     /// - Throws: ``PorterError/Code/certificateVerificationFailed`` with an
     ///   explanation when the chain or name does not verify,
     ///   ``PorterError/Code/tlsHandshakeFailed`` otherwise.
-    static func connect(over socket: TCPSocket, context: TLSContext, host: String, port: Int, deadline: Deadline?) async throws(PorterError) -> TLSStream {
+    /// `failedHandshake`, when given, sees what a failed handshake had learnt
+    /// (the certificates the server sent, whether it asked for a client
+    /// certificate) before the error is thrown.
+    static func connect(
+        over socket: TCPSocket, context: TLSContext, host: String, port: Int, deadline: Deadline?,
+        failedHandshake: ((TLSSessionInfo, _ alertReason: Int32, _ description: String) -> Void)? = nil
+    ) async throws(PorterError) -> TLSStream {
         OpenSSLError.clear()
         guard let ssl = SSL_new(context.pointer), let bio = BIO_new(SocketBIO.method) else {
             throw PorterError(.tlsHandshakeFailed, "cannot create a TLS session: \(OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0))")
@@ -62,10 +74,23 @@ final class TLSStream: Transport, @unchecked Sendable {
         if context.configuration.verifiesPeer {
             let parameters = SSL_get0_param(ssl)
             X509_VERIFY_PARAM_set_hostflags(parameters, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS | X509_CHECK_FLAG_NEVER_CHECK_SUBJECT))
+            // The profile CertificateVerifier uses offline, so both give the same verdict on the same chain.
+            _ = X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_X509_STRICT))
             let matched = isIPLiteral ? X509_VERIFY_PARAM_set1_ip_asc(parameters, host) : SSL_set1_host(ssl, host)
             guard matched == 1 else {
                 throw PorterError(.tlsHandshakeFailed, "cannot set the name \(host) to verify the certificate against")
             }
+        }
+        SSL_set_verify(ssl, SSL_get_verify_mode(ssl)) { ok, storeContext in
+            // Keeps the first failure, with its certificate, for the explanation; the verdict stays OpenSSL's.
+            guard ok == 0, let storeContext, let ssl = COpenSSL_X509_STORE_CTX_get_ssl(storeContext),
+                  let stream = TLSStream.owner(of: ssl), stream.verifyFailure == nil
+            else { return ok }
+            stream.verifyFailure = VerificationFailure.Record(storeContext: storeContext)
+            return ok
+        }
+        if context.configuration.requestsOCSPStapling {
+            _ = COpenSSL_SSL_set_tlsext_status_type_ocsp(ssl)
         }
 
         while true {
@@ -74,22 +99,29 @@ final class TLSStream: Transport, @unchecked Sendable {
             switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
             case .done:
                 stream.session = stream.readSessionInfo()
+                try stream.checkPinnedPublicKey(host: host)
                 return stream
             case .wantRead:
                 try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "in the TLS handshake with \(host)")
             case .wantWrite:
                 try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "in the TLS handshake with \(host)")
             case .closedCleanly, .closedWithoutNotify:
+                failedHandshake?(stream.readSessionInfo(), 0, "the server closed the connection")
                 throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server closed the connection")
             case .failed(let reasons, let reason, let systemError):
+                failedHandshake?(stream.readSessionInfo(), reason, OpenSSLError.describe(reasons: reasons, systemError: systemError))
                 let verifyResult = SSL_get_verify_result(ssl)
-                if verifyResult != X509_V_OK {
-                    throw VerificationFailure.error(for: ssl, verifyResult: verifyResult, host: host)
+                if verifyResult != X509_V_OK && context.configuration.verifiesPeer {
+                    throw VerificationFailure.error(for: ssl, record: stream.verifyFailure, verifyResult: verifyResult, host: host)
                 }
                 if reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG {
                     throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server did not answer in TLS (is this a plain HTTP port? try http://)")
                 }
-                throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))")
+                let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
+                if let advice = stream.clientCertificateAdvice(alertReason: reason) {
+                    throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(advice) (\(described))")
+                }
+                throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(described)")
             }
         }
     }
@@ -116,11 +148,98 @@ final class TLSStream: Transport, @unchecked Sendable {
         }
         let groupID = COpenSSL_SSL_get_negotiated_group(ssl)
         let group = groupID == 0 ? nil : OBJ_nid2sn(groupID).map { String(cString: $0) }
-        return TLSSessionInfo(
+        var info = TLSSessionInfo(
             version: version, cipher: cipher, applicationProtocol: alpn,
             verified: context.configuration.verifiesPeer && verifyResult == X509_V_OK,
             verifyResult: verifyResult, resumed: SSL_session_reused(ssl) == 1,
             peerCertificates: chain, keyExchangeGroup: group)
+        var response: UnsafePointer<UInt8>?
+        let length = COpenSSL_SSL_get_tlsext_status_ocsp_resp(ssl, &response)
+        if length > 0, let response {
+            info.stapledOCSPResponse = Array(UnsafeBufferPointer(start: response, count: length))
+        }
+        info.clientCertificateRequested = clientCertificateRequested
+        info.clientCertificateSent = clientCertificateRequested && SSL_get_certificate(ssl) != nil
+        return info
+    }
+
+    // MARK: - Pins and client certificates
+
+    /// curl's `--pinnedpubkey`: the leaf's key must be pinned, whether or not the chain is verified.
+    private func checkPinnedPublicKey(host: String) throws(PorterError) {
+        let pins = context.configuration.pinnedPublicKeys
+        guard !pins.isEmpty else { return }
+        guard let der = session.peerCertificates.first, let leaf = try? Certificate(der: der) else {
+            throw PorterError(.pinnedPublicKeyMismatch, "\(host) sent no certificate to check against the pinned public key")
+        }
+        guard pins.matches(leaf) else {
+            close()
+            throw PorterError(.pinnedPublicKeyMismatch, pins.mismatch(leaf: leaf, host: host))
+        }
+    }
+
+    /// Called from the certificate callback when the server asks for a client certificate.
+    func noteCertificateRequest() { clientCertificateRequested = true }
+
+    /// Plain words for an alert that means the server wanted a client certificate, or refused ours; nil otherwise.
+    func clientCertificateAdvice(alertReason reason: Int32) -> String? {
+        Self.clientCertificateAdvice(
+            alertReason: reason, requested: clientCertificateRequested, offered: context.configuration.clientCertificateFile)
+    }
+
+    /// The same, given whether a certificate was requested and which file was offered.
+    static func clientCertificateAdvice(alertReason reason: Int32, requested clientCertificateRequested: Bool, offered: String?) -> String? {
+        switch reason {
+        case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+            return "the server requires a client certificate: pass --cert and --key"
+        case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE where clientCertificateRequested && offered == nil:
+            return "the server requires a client certificate: pass --cert and --key"
+        case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE, SSL_R_TLSV1_ALERT_UNKNOWN_CA, SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN,
+             SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED, SSL_R_SSLV3_ALERT_UNSUPPORTED_CERTIFICATE,
+             SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED, SSL_R_TLSV1_ALERT_ACCESS_DENIED, SSL_R_TLSV1_ALERT_DECRYPT_ERROR:
+            guard clientCertificateRequested, let offered else { return nil }
+            return "the server refused the client certificate \(offered): use one issued by a CA the server trusts"
+        default:
+            return nil
+        }
+    }
+
+    /// What arrived after the handshake, before any request: see ``awaitServerMessages(until:)``.
+    enum PostHandshake {
+        /// Nothing more came before the deadline, or the server sent a session ticket.
+        case quiet
+        /// The server sent application data unprompted (e.g. a protocol banner).
+        case data
+        /// The server closed the connection.
+        case closed
+        /// The server sent an alert or the stream failed; `reason` is OpenSSL's reason code.
+        case failed(reason: Int32, description: String)
+    }
+
+    /// Reads what a server sends right after the handshake without being asked:
+    /// TLS 1.3 session tickets, or the alert that refuses a missing or
+    /// unacceptable client certificate (RFC 8446 §4.4.2.4). Returns at the
+    /// first of those, at other data, or at `deadline`.
+    func awaitServerMessages(until deadline: Deadline) async -> PostHandshake {
+        var byte: UInt8 = 0
+        while true {
+            if receivedSession && !clientCertificateRequested { return .quiet }
+            OpenSSLError.clear()
+            let result = SSL_peek(ssl, &byte, 1)
+            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
+            case .done: return .data
+            case .closedCleanly, .closedWithoutNotify: return .closed
+            case .failed(let reasons, let reason, let systemError):
+                return .failed(reason: reason, description: OpenSSLError.describe(reasons: reasons, systemError: systemError))
+            case .wantRead, .wantWrite:
+                if receivedSession && !clientCertificateRequested { return .quiet }
+                do {
+                    try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "after the TLS handshake")
+                } catch {
+                    return .quiet
+                }
+            }
+        }
     }
 
     // MARK: - Sessions
@@ -132,6 +251,7 @@ final class TLSStream: Transport, @unchecked Sendable {
 
     /// Keeps a session the server issued (takes ownership of one reference).
     func storeSession(_ session: OpaquePointer) {
+        receivedSession = true
         context.sessions.store(session, for: sessionKey)
     }
 
@@ -151,8 +271,13 @@ final class TLSStream: Transport, @unchecked Sendable {
                 try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)")
             case .wantWrite:
                 try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)")
-            case .failed(let reasons, _, let systemError):
-                throw PorterError(.receiveFailed, "TLS receive from \(socket.remoteAddress) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))")
+            case .failed(let reasons, let reason, let systemError):
+                let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
+                if let advice = clientCertificateAdvice(alertReason: reason) {
+                    // TLS 1.3: the server judges the client certificate after the client's handshake is done.
+                    throw PorterError(.receiveFailed, "TLS receive from \(socket.remoteAddress) failed: \(advice) (\(described))")
+                }
+                throw PorterError(.receiveFailed, "TLS receive from \(socket.remoteAddress) failed: \(described)")
             }
         }
     }

@@ -1,0 +1,214 @@
+import ArgumentParser
+import PorterCore
+
+/// `porter cert HOST[:PORT] | URL ...`: connects to each server, shows its
+/// handshake and certificates, and explains the verdict.
+///
+/// All the work is ``CertificateInspector``'s; this command parses the
+/// targets, prints each report (text or JSON) in the order given and picks
+/// the exit status.
+struct Cert: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cert",
+        abstract: "Check TLS servers' certificates: handshake, chain as sent and as verified, OCSP, verdict.",
+        discussion: """
+            A target is HOST, HOST:PORT, [IPv6]:PORT or an https:// URL; the port defaults to 443. \
+            Several targets are checked in parallel and reported in the order given. The handshake \
+            records verification without enforcing it, so a failing chain is still shown; the verdict \
+            is that of 'porter verify' on the chain the server sent, with the same trust (--cacert, \
+            --capath, else the system store), plus the stapled OCSP response, --pinnedpubkey and the \
+            client certificate exchange.
+
+            Exit statuses:
+              0   every target verifies (and none expires within --warn-days)
+              2   usage error
+              6   a host name cannot be resolved
+              7   a server cannot be connected to
+              10  expired or not yet valid
+              11  not valid for the host name or IP address
+              12  not trusted: self-signed leaf, untrusted root, incomplete chain, bad signature
+              13  weak signature algorithm (SHA-1) or weak key (RSA below 2048 bits, DSA)
+              14  constraints or usage: name constraints, key usage, extended key usage, \
+            CA certificate misuse, path too long
+              15  any other certificate problem (malformed or non-conforming certificate)
+              16  the server's public key does not match --pinnedpubkey
+              17  the stapled OCSP response says the certificate is revoked
+              18  the server requires a client certificate (none given: use --cert and --key), \
+            or refused the one given
+              19  warning: valid, but a certificate expires within --warn-days
+              28  timed out
+              35  the TLS handshake failed before a certificate arrived
+              58  the client certificate or key cannot be used
+              77  the --cacert file cannot be used
+            With several problems for one target, the status is that of its verdict, the first problem. \
+            With several targets, the status is that of the first target (in the order given) with the \
+            worst kind of result: a failed verdict (10-18), then an unreachable server (6, 7, 28, 35), \
+            then a warning (19).
+            """
+    )
+
+    /// The exit statuses; docs/CERTIFICATES.md has the same table.
+    enum Status {
+        static let verified: Int32 = 0
+        static let pinnedKeyMismatch: Int32 = 16
+        static let revoked: Int32 = 17
+        static let clientCertificateRequired: Int32 = 18
+        static let expiringSoon: Int32 = 19
+        static let writeFailed: Int32 = 23
+        static let clientCertificateInvalid: Int32 = 58
+        static let caFileInvalid: Int32 = 77
+
+        static func status(for code: CertificateProblem.Code) -> Int32 {
+            switch code {
+            case .pinnedPublicKeyMismatch: return pinnedKeyMismatch
+            case .revoked: return revoked
+            case .clientCertificateRequired: return clientCertificateRequired
+            case .expiringSoon: return expiringSoon
+            default: return Verify.Status.status(for: code)
+            }
+        }
+
+        static func status(for error: PorterError) -> Int32 {
+            switch error.code {
+            case .cannotResolveHost: return 6
+            case .cannotConnect: return 7
+            case .timedOut: return 28
+            case .clientCertificateInvalid: return clientCertificateInvalid
+            case .fileReadFailed, .certificateDecodingFailed, .tlsConfigurationInvalid: return caFileInvalid
+            default: return 35
+            }
+        }
+
+        static func status(for inspection: CertificateInspection) -> Int32 {
+            switch inspection.verdict {
+            case .ok: return verified
+            case .warning: return expiringSoon
+            case .failed(let problem): return status(for: problem.code)
+            case .unreachable(let error): return status(for: error)
+            }
+        }
+
+        /// The first inspection's status among those of the worst kind: failed, unreachable, warning.
+        static func overall(_ inspections: [CertificateInspection]) -> Int32 {
+            func rank(_ inspection: CertificateInspection) -> Int {
+                switch inspection.verdict {
+                case .failed: return 3
+                case .unreachable: return 2
+                case .warning: return 1
+                case .ok: return 0
+                }
+            }
+            guard let worst = inspections.max(by: { rank($0) < rank($1) }), rank(worst) > 0,
+                  let first = inspections.first(where: { rank($0) == rank(worst) })
+            else { return verified }
+            return status(for: first)
+        }
+    }
+
+    @OptionGroup var tls: TLSOptions
+
+    @Option(name: .customLong("warn-days"), help: ArgumentHelp("A certificate that expires within this many days is a warning (exit 19).", valueName: "days"))
+    var warnDays: Int?
+
+    @Flag(name: .customLong("json"), help: "Print the reports as JSON.")
+    var json = false
+
+    @Option(name: .customLong("resolve"), parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Connect to these addresses for host and port, e.g. example.org:443:127.0.0.1 (curl's syntax).", valueName: "host:port:addr"))
+    var resolve: [String] = []
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("The most seconds to connect and finish the handshake, per target (default 10).", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(name: .customLong("parallel-max"), help: ArgumentHelp("The most targets checked at once (default 16).", valueName: "num"))
+    var parallelMax = 16
+
+    @Flag(name: .customLong("no-resume"), help: "Do not make a second handshake to see whether the server resumes sessions.")
+    var noResume = false
+
+    @Argument(help: ArgumentHelp("Servers to check: HOST[:PORT] or https://HOST[:PORT]/.", valueName: "target"))
+    var targets: [String] = []
+
+    func validate() throws {
+        guard !targets.isEmpty else { throw ValidationError("no target given: porter cert HOST[:PORT] | URL ...") }
+        if tls.insecure { throw ValidationError("porter cert never enforces verification, so -k/--insecure has no meaning here") }
+        if let warnDays, warnDays < 0 { throw ValidationError("--warn-days must be 0 or more") }
+        if !(connectTimeout > 0 && connectTimeout.isFinite) { throw ValidationError("--connect-timeout must be a number of seconds above 0") }
+        if parallelMax < 1 { throw ValidationError("--parallel-max must be 1 or more") }
+        _ = try ResolveOption.overrides(resolve)
+        for target in targets { _ = try Self.parse(target) }
+    }
+
+    func run() async throws {
+        let inspector: CertificateInspector
+        do {
+            inspector = try CertificateInspector(
+                tls: tls.configuration, pinnedPublicKeys: tls.pinnedPublicKeys, warningDays: warnDays,
+                connectTimeout: .milliseconds(Int64((connectTimeout * 1000).rounded(.up))),
+                addressOverrides: try ResolveOption.overrides(resolve), checksResumption: !noResume)
+        } catch let error as PorterError {
+            FileOutput.standardError.writeLine("porter: \(error.reason)")
+            throw ExitCode(Status.status(for: error))
+        }
+        let parsed = try targets.map(Self.parse)
+        let inspections = await inspector.inspect(parsed, maximumConcurrent: parallelMax)
+        let status = Status.overall(inspections)
+        let trust = CertText.trustSource(tls)
+        let text = json
+            ? CertJSON.document(inspections, exitStatus: status, trustSource: trust)
+            : CertText(colour: Terminal.colourOnStandardOutput(), trustSource: trust).render(inspections)
+        do {
+            try FileOutput.standardOutput.write(Array(text.utf8))
+        } catch {
+            FileOutput.standardError.writeLine("porter: \(error.reason)")
+            throw ExitCode(Status.writeFailed)
+        }
+        if status != Status.verified { throw ExitCode(status) }
+    }
+
+    // MARK: - Targets
+
+    /// `HOST`, `HOST:PORT`, `[V6]:PORT`, a bare IPv6 address, or an `https://` URL.
+    static func parse(_ text: String) throws -> CertificateInspector.Target {
+        var authority = Substring(text)
+        var defaultPort = 443
+        if let schemeEnd = text.firstRange(of: "://") {
+            let scheme = text[..<schemeEnd.lowerBound].lowercased()
+            guard scheme == "https" else {
+                throw ValidationError("\(text): porter cert checks TLS servers; use https:// or HOST:PORT")
+            }
+            defaultPort = 443
+            authority = text[schemeEnd.upperBound...]
+            if let end = authority.firstIndex(where: { "/?#".contains($0) }) { authority = authority[..<end] }
+            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        }
+        var host: Substring
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw ValidationError("\(text): unclosed [ in the address") }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let rest = authority[authority.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":") else { throw ValidationError("\(text): expected :PORT after ]") }
+                portText = rest.dropFirst()
+            }
+        } else if authority.filter({ $0 == ":" }).count > 1 {
+            host = authority
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = authority
+        }
+        if host.hasSuffix(".") && host.count > 1 { host = host.dropLast() }
+        guard !host.isEmpty else { throw ValidationError("\(text): no host name") }
+        var port = defaultPort
+        if let portText {
+            guard let number = Int(portText), (1...65535).contains(number) else {
+                throw ValidationError("\(text): the port must be a number from 1 to 65535")
+            }
+            port = number
+        }
+        return CertificateInspector.Target(host: String(host), port: port)
+    }
+}

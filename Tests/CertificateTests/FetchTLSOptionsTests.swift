@@ -1,0 +1,114 @@
+import Foundation
+import PorterCore
+import PorterTestSupport
+import Testing
+
+/// The live TLS path of an ordinary fetch: the offline verifier's words for a
+/// failing chain, `--pinnedpubkey`, and client certificates with `--cert`/`--key`.
+@Suite("fetch: certificate explanations, pins and client certificates")
+struct FetchTLSOptionsTests {
+    static func server(_ leaf: String, chain: Bool = true, clientCertificateRequired: Bool = false) throws -> ScriptedServer {
+        let pki = try ScenarioCertificates.shared
+        let options = TLSServerOptions(
+            clientCAPath: clientCertificateRequired ? pki.certificate("root") : nil,
+            requiresClientCertificate: clientCertificateRequired)
+        return try ScriptedServer(
+            security: .tls(certificateChainPath: chain ? pki.chain(leaf) : pki.certificate(leaf), privateKeyPath: pki.key(leaf)),
+            tlsOptions: options
+        ) { connection in
+            while try connection.readRequest() != nil {
+                try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            }
+        }
+    }
+
+    static func fetch(_ server: ScriptedServer, _ arguments: [String]) async throws -> ProcessResult {
+        let pki = try ScenarioCertificates.shared
+        return try await PorterProcess.run(
+            ["-sS", "--cacert", pki.certificate("root"), "--resolve", "www.example.com:\(server.port):127.0.0.1"]
+                + arguments + ["https://www.example.com:\(server.port)/"])
+    }
+
+    @Test func anExpiredLeafIsExplainedAsTheVerifierDoes() async throws {
+        let server = try Self.server("expired")
+        let result = try await Self.fetch(server, [])
+        #expect(result.status == 60)
+        #expect(result.stderr.contains("SSL certificate problem for www.example.com: the leaf certificate CN=www.example.com expired"), "\(result.stderr)")
+        #expect(result.stderr.contains("days ago (2020-12-31T23:59:59Z); the server must renew it"), "\(result.stderr)")
+        #expect(result.stderr.contains("(OpenSSL: certificate has expired)"), "\(result.stderr)")
+    }
+
+    @Test func aMissingIntermediateIsNamed() async throws {
+        let server = try Self.server("good", chain: false)
+        let result = try await Self.fetch(server, [])
+        #expect(result.status == 60)
+        #expect(result.stderr.contains("the server did not send the intermediate CN=Scenario Intermediate CA"), "\(result.stderr)")
+        #expect(result.stderr.contains("--cacert"), "\(result.stderr)")
+    }
+
+    @Test func aPinnedKeyThatMatchesIsAccepted() async throws {
+        let pki = try ScenarioCertificates.shared
+        let server = try Self.server("good")
+        let pin = try Certificate.certificates(fromPEMFile: pki.certificate("good"))[0].pinnedPublicKey
+        let result = try await Self.fetch(server, ["--pinnedpubkey", pin])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "ok")
+    }
+
+    @Test func aPinnedKeyMismatchIsCurlsExit90EvenWithInsecure() async throws {
+        let pki = try ScenarioCertificates.shared
+        let server = try Self.server("good")
+        let pin = try Certificate.certificates(fromPEMFile: pki.certificate("intermediate"))[0].pinnedPublicKey
+        let result = try await Self.fetch(server, ["-k", "--pinnedpubkey", pin])
+        #expect(result.status == 90, "\(result.stderr)")
+        #expect(result.stderr.contains("which is not pinned"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aPublicKeyFileIsAPinToo() async throws {
+        let pki = try ScenarioCertificates.shared
+        let server = try Self.server("good")
+        let keyFile = "\(pki.directory)/good-public.pem"
+        let made = try ChildProcess.runBlocking("/usr/bin/openssl", ["pkey", "-in", pki.key("good"), "-pubout", "-out", keyFile], timeout: .seconds(30))
+        #expect(made.status == 0, "\(made.stderr)")
+        let result = try await Self.fetch(server, ["--pinnedpubkey", keyFile])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test func aServerThatRequiresAClientCertificateSaysSo() async throws {
+        let server = try Self.server("good", clientCertificateRequired: true)
+        let result = try await Self.fetch(server, [])
+        // TLS 1.3: the refusal (alert 116) arrives on the first read, as curl's exit 56; TLS 1.2: in the handshake, 35.
+        #expect([35, 56].contains(result.status), "\(result.stderr)")
+        #expect(result.stderr.contains("the server requires a client certificate: pass --cert and --key"), "\(result.stderr)")
+    }
+
+    @Test func aClientCertificateIsOffered() async throws {
+        let pki = try ScenarioCertificates.shared
+        let server = try Self.server("good", clientCertificateRequired: true)
+        let result = try await Self.fetch(server, ["--cert", pki.chain("client"), "--key", pki.key("client")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "ok")
+        #expect(!result.stderr.contains("warning"), "\(result.stderr)")
+    }
+
+    @Test func aKeyReadableByOthersIsWarnedAbout() async throws {
+        let pki = try ScenarioCertificates.shared
+        let server = try Self.server("good", clientCertificateRequired: true)
+        let exposed = "\(pki.directory)/client-exposed.key"
+        try? FileManager.default.removeItem(atPath: exposed)
+        try FileManager.default.copyItem(atPath: pki.key("client"), toPath: exposed)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: exposed)
+        let result = try await Self.fetch(server, ["--cert", pki.chain("client"), "--key", exposed])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: the private key file \(exposed) is readable by others (mode 644)"), "\(result.stderr)")
+    }
+
+    @Test func aKeyThatDoesNotMatchIsCurlsExit58() async throws {
+        let pki = try ScenarioCertificates.shared
+        let server = try Self.server("good")
+        let result = try await Self.fetch(server, ["--cert", pki.chain("client"), "--key", pki.key("good")])
+        #expect(result.status == 58, "\(result.stderr)")
+        #expect(result.stderr.contains("does not belong to the client certificate"), "\(result.stderr)")
+    }
+}
