@@ -191,6 +191,11 @@ final class HTTP1Exchange {
 
     /// Reads more bytes; at the end of the stream, lets the parser decide whether that completes the message.
     private func receive() async throws(PorterError) {
+        // The poller sees a deadline only when a read would block: a server that
+        // keeps sending must not outlast the total time limit.
+        if let totalDeadline, totalDeadline.hasPassed {
+            throw totalDeadline.timeoutError("receiving from \(connection.remoteAddress)")
+        }
         let count = try await connection.fill(deadline: readDeadline)
         if count > 0 {
             if firstByteAt == nil { firstByteAt = Deadline.now() }
