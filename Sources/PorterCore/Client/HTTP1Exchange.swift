@@ -94,7 +94,13 @@ final class HTTP1Exchange {
                     return (interim, head)
                 }
             case .needMore:
-                try await receive()
+                do {
+                    try await receive()
+                } catch where error.code == .emptyReply && connection.tlsSession == nil && !isReusedConnection
+                    && connection.remoteAddress.family != .unix {
+                    // A TLS server handed plain HTTP usually hangs up without a byte (OpenSSL does).
+                    throw PorterError(.emptyReply, "\(error.reason); if port \(connection.remoteAddress.port) of \(connection.host) expects TLS, use https://")
+                }
             case .body, .end:
                 preconditionFailure("the parser produced a body before the head")
             }
