@@ -23,7 +23,7 @@ enum VerboseLog {
             case .retryingOnNewConnection(let reason):
                 out.writeLine("* Connection died (\(reason)), retrying with a fresh connect")
             case .requestHeadSent(let bytes):
-                for line in lines(of: bytes) { out.writeLine("> \(line)") }
+                for line in lines(of: bytes) { out.writeLine("> \(redactingCredentials(line))") }
             case .requestBodySent(let count):
                 out.writeLine("* upload completely sent off: \(count) bytes")
             case .responseHead(let head):
@@ -36,6 +36,17 @@ enum VerboseLog {
                 out.writeLine("* Closing connection #\(id): \(reason)")
             }
         }
+    }
+
+    /// A request line with the credentials of `Authorization` and `Proxy-Authorization`
+    /// replaced (the scheme is kept): base64 is no protection for a terminal or a log.
+    static func redactingCredentials(_ line: String) -> String {
+        guard let colon = line.firstIndex(of: ":") else { return line }
+        let name = line[..<colon].lowercased()
+        guard name == "authorization" || name == "proxy-authorization" else { return line }
+        let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        return parts.count == 2 ? "\(line[..<colon]): \(parts[0]) [redacted]" : "\(line[..<colon]): [redacted]"
     }
 
     /// The lines of a head, without line endings or the final empty line, control bytes shown as `?`.
