@@ -33,11 +33,17 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
     /// The URL without user information, safe to print.
     public var description: String { "\(scheme)://\(authority)\(target)" }
 
+    /// The longest URL accepted, in bytes: curl's `CURL_MAX_INPUT_LENGTH`.
+    public static let maximumLength = 8_000_000
+
     /// Parses an absolute URL, or `host/path` taken as `http://host/path`.
     ///
     /// - Throws: ``PorterError/Code/invalidURL`` naming the position of the
     ///   problem, or ``PorterError/Code/unsupportedScheme``.
     public init(parsing text: String, removingDotSegments: Bool = true) throws(PorterError) {
+        guard text.utf8.count <= Self.maximumLength else {
+            throw PorterError(.invalidURL, "bad URL: it is \(text.utf8.count) bytes long, more than the \(Self.maximumLength) allowed (position \(Self.maximumLength + 1))")
+        }
         // Messages quote the URL; its password never appears in them.
         let shown = Self.maskingPassword(in: text)
         let bytes = Array(text.utf8)
