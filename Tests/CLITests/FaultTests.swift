@@ -6,6 +6,11 @@ import Testing
 /// over plain TCP and TLS alike: the failure is clean, its exit status is
 /// curl's, the message says what happened, and no partial body passes for
 /// a complete one.
+///
+/// No test asserts wall-clock time, which a loaded machine or a sanitizer
+/// stretches: each server's script outlasts the limit under test by far
+/// (20 seconds, or forever), so only that limit can end porter with the
+/// status and message expected.
 @Suite("porter against faulty servers")
 struct FaultTests {
     enum Scheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -43,13 +48,6 @@ struct FaultTests {
         } catch {
             // The client hung up: what the test expects.
         }
-    }
-
-    static func elapsed(_ body: () async throws -> ProcessResult) async rethrows -> (ProcessResult, Duration) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let result = try await body()
-        return (result, clock.now - start)
     }
 
     // MARK: - Connecting
@@ -202,32 +200,25 @@ struct FaultTests {
             _ = try connection.readRequest()
             _ = try connection.readToEnd()
         }
-        let (result, took) = try await Self.elapsed { try await Self.porter(["-s", "-S", "-m", "0.5", server.url("/")]) }
+        let result = try await Self.porter(["-s", "-S", "-m", "0.5", server.url("/")])
         #expect(result.status == 28, "\(result.stderr)")
         #expect(result.stderr.contains("the total time limit (0.5 seconds)"), "\(result.stderr)")
-        #expect(took < .seconds(10))
     }
 
     @Test func connectTimeoutFiresWhenTheTLSHandshakeIsNeverAnswered() async throws {
         // A plain server that reads the ClientHello and says nothing.
         let server = try ScriptedServer { connection in _ = try connection.readToEnd() }
-        let (result, took) = try await Self.elapsed {
-            try await Self.porter(["-s", "-S", "--connect-timeout", "0.5", "https://127.0.0.1:\(server.port)/"])
-        }
+        let result = try await Self.porter(["-s", "-S", "--connect-timeout", "0.5", "https://127.0.0.1:\(server.port)/"])
         #expect(result.status == 28, "\(result.stderr)")
         #expect(result.stderr.contains("the connect timeout (0.5 seconds)") && result.stderr.contains("TLS handshake"), "\(result.stderr)")
-        #expect(took < .seconds(10))
     }
 
     @Test(arguments: Scheme.allCases)
     func connectTimeoutFiresWhenTheTCPConnectHangs(_ scheme: Scheme) async throws {
         let blackhole = try BlackholeListener()
-        let (result, took) = try await Self.elapsed {
-            try await Self.porter(["-s", "-S", "--connect-timeout", "0.5", "\(scheme)://127.0.0.1:\(blackhole.port)/"])
-        }
+        let result = try await Self.porter(["-s", "-S", "--connect-timeout", "0.5", "\(scheme)://127.0.0.1:\(blackhole.port)/"])
         #expect(result.status == 28, "\(result.stderr)")
         #expect(result.stderr.contains("connect timeout"), "\(result.stderr)")
-        #expect(took < .seconds(10))
     }
 
     @Test(arguments: Scheme.allCases)
@@ -241,10 +232,9 @@ struct FaultTests {
                 usleep(100_000)
             }
         }
-        let (result, took) = try await Self.elapsed { try await Self.porter(["-s", "-S", "-m", "1", server.url("/")]) }
+        let result = try await Self.porter(["-s", "-S", "-m", "1", server.url("/")])
         #expect(result.status == 28, "\(result.stderr)")
         #expect(result.stderr.contains("the total time limit (1.0 seconds)"), "\(result.stderr)")
-        #expect(took < .seconds(6))
     }
 
     @Test(arguments: Scheme.allCases)
@@ -258,10 +248,9 @@ struct FaultTests {
         }
         let (directory, path) = try Self.temporaryPath("endless")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let (result, took) = try await Self.elapsed { try await Self.porter(["-s", "-S", "-m", "1", "-o", path, server.url("/")]) }
+        let result = try await Self.porter(["-s", "-S", "-m", "1", "-o", path, server.url("/")])
         #expect(result.status == 28, "\(result.stderr)")
         #expect(result.stderr.contains("the total time limit (1.0 seconds)"), "\(result.stderr)")
-        #expect(took < .seconds(6))
     }
 
     // MARK: - Endless and oversized responses

@@ -6,6 +6,9 @@ import Testing
 
 /// The client's timeouts against servers that stall, trickle or flood, and
 /// its failures against resets, over plain TCP and TLS.
+///
+/// No test asserts wall-clock time: each server's script outlasts the limit
+/// under test by far, so only that limit can produce the error expected.
 @Suite("HTTPClient faults")
 struct FaultHandlingTests {
     typealias Scheme = HTTPClientTests.Scheme
@@ -14,12 +17,9 @@ struct FaultHandlingTests {
         try HTTPClientTests.server(scheme, handler: handler)
     }
 
-    static func failure(
-        _ server: ScriptedServer, options: RequestOptions, consumingSlowly: Bool = false
-    ) async throws -> (PorterError?, Duration) {
+    /// The error the request ends with, or nil if it succeeds.
+    static func failure(_ server: ScriptedServer, options: RequestOptions, consumingSlowly: Bool = false) async throws -> PorterError? {
         let client = try HTTPClientTests.client()
-        let clock = ContinuousClock()
-        let start = clock.now
         do {
             try await client.execute(HTTPClientTests.request(server), options: options) { response in
                 for try await _ in response.body {
@@ -27,9 +27,9 @@ struct FaultHandlingTests {
                 }
             }
         } catch let error as PorterError {
-            return (error, clock.now - start)
+            return error
         }
-        return (nil, clock.now - start)
+        return nil
     }
 
     // MARK: - Idle timeout
@@ -41,10 +41,9 @@ struct FaultHandlingTests {
             try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nten bytes.")
             _ = try connection.readToEnd()
         }
-        let (error, took) = try await Self.failure(server, options: RequestOptions(idleTimeout: .milliseconds(300)))
+        let error = try await Self.failure(server, options: RequestOptions(idleTimeout: .milliseconds(300)))
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("the idle timeout") == true, "\(String(describing: error))")
-        #expect(took < .seconds(10))
     }
 
     @Test(arguments: Scheme.allCases)
@@ -53,13 +52,13 @@ struct FaultHandlingTests {
             _ = try connection.readRequest()
             _ = try connection.readToEnd()
         }
-        let (error, _) = try await Self.failure(server, options: RequestOptions(idleTimeout: .milliseconds(300)))
+        let error = try await Self.failure(server, options: RequestOptions(idleTimeout: .milliseconds(300)))
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("the idle timeout") == true, "\(String(describing: error))")
     }
 
     @Test func idleTimeoutCountsFromTheLastByteNotFromTheStart() async throws {
-        // Ten body bytes 100 ms apart: a second in all, never 400 ms without a byte.
+        // Ten body bytes 100 ms apart: a second in all, never a second without a byte.
         let server = try Self.server(.http) { connection in
             _ = try connection.readRequest()
             try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n")
@@ -69,7 +68,7 @@ struct FaultHandlingTests {
             }
         }
         let (_, body) = try await HTTPClientTests.fetch(
-            try HTTPClientTests.client(), HTTPClientTests.request(server), options: RequestOptions(idleTimeout: .milliseconds(400)))
+            try HTTPClientTests.client(), HTTPClientTests.request(server), options: RequestOptions(idleTimeout: .seconds(1)))
         #expect(body == Array("0123456789".utf8))
     }
 
@@ -90,26 +89,25 @@ struct FaultHandlingTests {
                 // The client gave up, as it should.
             }
         }
-        let (error, took) = try await Self.failure(server, options: RequestOptions(totalTimeout: .milliseconds(500)), consumingSlowly: true)
+        let error = try await Self.failure(server, options: RequestOptions(totalTimeout: .milliseconds(500)), consumingSlowly: true)
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("the total time limit") == true, "\(String(describing: error))")
-        #expect(took < .seconds(5))
     }
 
     @Test func totalTimeoutBoundsAHeadSentAByteAtATime() async throws {
         let server = try Self.server(.http) { connection in
             _ = try connection.readRequest()
-            for byte in Array("HTTP/1.1 200 OK\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "s"), count: 100) {
+            // 20 seconds of head, a byte every 100 ms.
+            for byte in Array("HTTP/1.1 200 OK\r\nX-Slow: ".utf8) + Array(repeating: UInt8(ascii: "s"), count: 175) {
                 try connection.write([byte])
-                usleep(50_000)
+                usleep(100_000)
             }
         }
-        var options = RequestOptions(totalTimeout: .milliseconds(500))
-        options.idleTimeout = .milliseconds(400)
-        let (error, took) = try await Self.failure(server, options: options)
+        var options = RequestOptions(totalTimeout: .seconds(2))
+        options.idleTimeout = .seconds(1)
+        let error = try await Self.failure(server, options: options)
         #expect(error?.code == .timedOut)
         #expect(error?.reason.contains("the total time limit") == true, "the idle limit never fires on a trickle: \(String(describing: error))")
-        #expect(took < .seconds(5))
     }
 
     // MARK: - Resets
