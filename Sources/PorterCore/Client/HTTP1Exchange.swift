@@ -118,7 +118,13 @@ final class HTTP1Exchange {
                     return (interim, head)
                 }
             case .needMore:
-                try await receive()
+                do {
+                    try await receive()
+                } catch where error.code == .emptyReply && connection.tlsSession == nil && !isReusedConnection
+                    && connection.remoteAddress.family != .unix {
+                    // A TLS server handed plain HTTP usually hangs up without a byte (OpenSSL does).
+                    throw PorterError(.emptyReply, "\(error.reason); if port \(connection.remoteAddress.port) of \(connection.host) expects TLS, use https://")
+                }
             case .body, .end:
                 preconditionFailure("the parser produced a body before the head")
             }
@@ -215,6 +221,11 @@ final class HTTP1Exchange {
 
     /// Reads more bytes; at the end of the stream, lets the parser decide whether that completes the message.
     private func receive() async throws(PorterError) {
+        // The poller sees a deadline only when a read would block: a server that
+        // keeps sending must not outlast the total time limit.
+        if let totalDeadline, totalDeadline.hasPassed {
+            throw totalDeadline.timeoutError("receiving from \(connection.remoteAddress)")
+        }
         let count = try await connection.fill(deadline: readDeadline)
         if count > 0 {
             if firstByteAt == nil { firstByteAt = Deadline.now() }

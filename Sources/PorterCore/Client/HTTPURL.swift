@@ -33,15 +33,23 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
     /// The URL without user information, safe to print.
     public var description: String { "\(scheme)://\(authority)\(target)" }
 
+    /// The longest URL accepted, in bytes: curl's `CURL_MAX_INPUT_LENGTH`.
+    public static let maximumLength = 8_000_000
+
     /// Parses an absolute URL, or `host/path` taken as `http://host/path`.
     ///
     /// - Throws: ``PorterError/Code/invalidURL`` naming the position of the
     ///   problem, or ``PorterError/Code/unsupportedScheme``.
     public init(parsing text: String, removingDotSegments: Bool = true) throws(PorterError) {
+        guard text.utf8.count <= Self.maximumLength else {
+            throw PorterError(.invalidURL, "bad URL: it is \(text.utf8.count) bytes long, more than the \(Self.maximumLength) allowed (position \(Self.maximumLength + 1))")
+        }
+        // Messages quote the URL; its password never appears in them.
+        let shown = Self.maskingPassword(in: text)
         let bytes = Array(text.utf8)
         if let bad = bytes.firstIndex(where: { $0 <= 0x20 || $0 == 0x7F }) {
             let what = bytes[bad] == 0x20 ? "a space" : "a control character (0x\(String(bytes[bad], radix: 16)))"
-            throw PorterError(.invalidURL, "bad URL \"\(Self.printable(text))\": \(what) at position \(bad + 1)")
+            throw PorterError(.invalidURL, "bad URL \"\(Self.printable(shown))\": \(what) at position \(bad + 1)")
         }
         if bytes.isEmpty { throw PorterError(.invalidURL, "bad URL: it is empty") }
         var rest = Substring(text)
@@ -50,7 +58,7 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             let scheme = text[..<schemeEnd.lowerBound]
             guard let first = scheme.first, first.isASCII, first.isLetter,
                   scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else {
-                throw PorterError(.invalidURL, "bad URL \"\(text)\": malformed scheme at position 1")
+                throw PorterError(.invalidURL, "bad URL \"\(shown)\": malformed scheme at position 1")
             }
             self.scheme = scheme.lowercased()
             rest = text[schemeEnd.upperBound...]
@@ -74,19 +82,19 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
         var portText: Substring?
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else {
-                throw PorterError(.invalidURL, "bad URL \"\(text)\": IPv6 address without a closing ] at position \(position)")
+                throw PorterError(.invalidURL, "bad URL \"\(shown)\": IPv6 address without a closing ] at position \(position)")
             }
             var literal = String(authority[authority.index(after: authority.startIndex)..<close])
             if let zone = literal.firstIndex(of: "%") { literal = String(literal[..<zone]) }
             guard SocketAddress(numericHost: literal, port: 0)?.family == .ipv6 else {
-                throw PorterError(.invalidURL, "bad URL \"\(text)\": \"\(literal)\" is not an IPv6 address (position \(position + 1))")
+                throw PorterError(.invalidURL, "bad URL \"\(shown)\": \"\(literal)\" is not an IPv6 address (position \(position + 1))")
             }
             host = literal.lowercased()
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
                 portText = after.dropFirst()
             } else if !after.isEmpty {
-                throw PorterError(.invalidURL, "bad URL \"\(text)\": unexpected \"\(after)\" after the IPv6 address")
+                throw PorterError(.invalidURL, "bad URL \"\(shown)\": unexpected \"\(after)\" after the IPv6 address")
             }
         } else {
             let colon = authority.firstIndex(of: ":")
@@ -94,7 +102,7 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             if let colon { portText = authority[authority.index(after: colon)...] }
             if let bad = name.utf8.firstIndex(where: { !Self.isHostByte($0) }) {
                 let index = name.utf8.distance(from: name.utf8.startIndex, to: bad)
-                throw PorterError(.invalidURL, "bad URL \"\(text)\": character not allowed in a host name at position \(position + index)")
+                throw PorterError(.invalidURL, "bad URL \"\(shown)\": character not allowed in a host name at position \(position + index)")
             }
             // IDNA 2008: a name with non-ASCII letters, or with A-labels to check, goes on the wire
             // (and is shown, so that look-alike scripts are visible) in its xn-- form.
@@ -104,11 +112,11 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
                 host = name.lowercased()
             }
         }
-        if host.isEmpty { throw PorterError(.invalidURL, "bad URL \"\(text)\": no host name (position \(position))") }
+        if host.isEmpty { throw PorterError(.invalidURL, "bad URL \"\(shown)\": no host name (position \(position))") }
         if let portText {
             guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
                   let port = Int(portText), (1...65535).contains(port) else {
-                throw PorterError(.invalidURL, "bad URL \"\(text)\": port \"\(portText)\" is not a number from 1 to 65535")
+                throw PorterError(.invalidURL, "bad URL \"\(shown)\": port \"\(portText)\" is not a number from 1 to 65535")
             }
             explicitPort = port
         }

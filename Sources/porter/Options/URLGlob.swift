@@ -12,7 +12,7 @@ enum URLGlob {
         var literal = ""
         var rest = Substring(pattern)
         func fail(_ why: String) -> PorterError {
-            PorterError(.invalidURL, "bad URL glob \"\(pattern)\": \(why) (use -g to take {} and [] literally)")
+            PorterError(.invalidURL, "bad URL glob \"\(HTTPURL.maskingPassword(in: pattern))\": \(why) (use -g to take {} and [] literally)")
         }
         while let character = rest.first {
             if character == "\\", let next = rest.dropFirst().first, "{}[]".contains(next) {
