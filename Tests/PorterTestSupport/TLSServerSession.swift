@@ -25,10 +25,27 @@ final class TLSServerSession {
 
     /// Runs the server handshake to completion.
     func accept() throws {
-        ERR_clear_error()
-        let result = SSL_accept(ssl)
-        guard result == 1 else {
+        while true {
+            ERR_clear_error()
+            let result = SSL_accept(ssl)
+            if result == 1 { return }
+            if interrupted(result) { continue }
             throw TestSupportError("TLS handshake failed: \(describeFailure(result))")
+        }
+    }
+
+    /// Whether a call on this blocking socket failed only because a signal interrupted it
+    /// (a child process of the test exiting sends SIGCHLD): OpenSSL's socket BIO reports
+    /// EINTR as "want read/write", and the call must simply be repeated.
+    private func interrupted(_ result: Int32) -> Bool {
+        let savedErrno = errno
+        switch SSL_get_error(ssl, result) {
+        case SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE:
+            return true
+        case SSL_ERROR_SYSCALL:
+            return savedErrno == EINTR && ERR_peek_error() == 0
+        default:
+            return false
         }
     }
 
@@ -37,7 +54,11 @@ final class TLSServerSession {
     /// judge truncation).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         ERR_clear_error()
-        let result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
+        var result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
+        while result <= 0 && interrupted(result) {
+            ERR_clear_error()
+            result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
+        }
         if result > 0 {
             return Int(result)
         }
@@ -62,6 +83,7 @@ final class TLSServerSession {
             let count = min(bytes.count - offset, 16 * 1024)
             ERR_clear_error()
             let result = SSL_write(ssl, bytes.baseAddress! + offset, Int32(count))
+            if result <= 0 && interrupted(result) { continue }
             guard result > 0 else {
                 throw TestSupportError("TLS write failed: \(describeFailure(result))")
             }
