@@ -61,18 +61,7 @@ enum CertJSON {
         object.add("sentChain", .array(inspection.sentChain.enumerated().map { index, certificate in
             Verify.certificateJSON(certificate, index: index, role: CertText.sentRole(index, certificate), at: time)
         }))
-        object.add("peerName", verification?.peerName.map { name -> Value in
-            var peer = Object()
-            switch name {
-            case .dnsName(let host):
-                peer.add("kind", .string("DNS"))
-                peer.add("value", .string(host))
-            case .ipAddress(let address):
-                peer.add("kind", .string("IP"))
-                peer.add("value", .string(address))
-            }
-            return .object(peer)
-        } ?? .null)
+        object.add("peerName", verification?.peerName.map(Verify.peerNameJSON) ?? .null)
         object.add("verified", .bool(verification?.isValid ?? false))
         object.add("endsInTrustAnchor", .bool(verification?.endsInTrustAnchor ?? false))
         object.add("verifiedChain", verification.map { report in

@@ -223,6 +223,20 @@ struct Verify: ParsableCommand {
 
     // MARK: - JSON
 
+    /// The name a chain was checked against, as `{"kind": "DNS" | "IP", "value": …}`.
+    static func peerNameJSON(_ name: CertificateVerifier.PeerName) -> JSONValue {
+        var peer = JSONObject()
+        switch name {
+        case .dnsName(let host):
+            peer.add("kind", .string("DNS"))
+            peer.add("value", .string(host))
+        case .ipAddress(let address):
+            peer.add("kind", .string("IP"))
+            peer.add("value", .string(address))
+        }
+        return .object(peer)
+    }
+
     static func json(_ report: CertificateVerification, status: Int32, trustSource: String) -> String {
         var object = JSONObject()
         switch report.verdict {
@@ -231,18 +245,7 @@ struct Verify: ParsableCommand {
         }
         object.add("exitStatus", .number(Int(status)))
         object.add("explanation", .string(report.explanation))
-        object.add("peerName", report.peerName.map { name -> JSONValue in
-            var peer = JSONObject()
-            switch name {
-            case .dnsName(let host):
-                peer.add("kind", .string("DNS"))
-                peer.add("value", .string(host))
-            case .ipAddress(let address):
-                peer.add("kind", .string("IP"))
-                peer.add("value", .string(address))
-            }
-            return .object(peer)
-        } ?? .null)
+        object.add("peerName", report.peerName.map(peerNameJSON) ?? .null)
         object.add("validationTime", .string(report.validationTime.iso8601))
         object.add("trustAnchors", .string(trustSource))
         object.add("endsInTrustAnchor", .bool(report.endsInTrustAnchor))
