@@ -41,28 +41,31 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``PorterError/Code/invalidURL`` naming the position of the
     ///   problem, or ``PorterError/Code/unsupportedScheme``.
     public init(parsing text: String, removingDotSegments: Bool = true) throws(PorterError) {
-        guard text.utf8.count <= Self.maximumLength else {
-            throw PorterError(.invalidURL, "bad URL: it is \(text.utf8.count) bytes long, more than the \(Self.maximumLength) allowed (position \(Self.maximumLength + 1))")
+        // The work is done on UTF-8 bytes: every delimiter is ASCII, and a URL is parsed
+        // once or twice per request. Messages quote the URL; its password never appears in them.
+        let utf8 = text.utf8
+        let length = utf8.count
+        guard length <= Self.maximumLength else {
+            throw PorterError(.invalidURL, "bad URL: it is \(length) bytes long, more than the \(Self.maximumLength) allowed (position \(Self.maximumLength + 1))")
         }
-        // Messages quote the URL; its password never appears in them.
-        let shown = Self.maskingPassword(in: text)
-        let bytes = Array(text.utf8)
-        if let bad = bytes.firstIndex(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            let what = bytes[bad] == 0x20 ? "a space" : "a control character (0x\(String(bytes[bad], radix: 16)))"
-            throw PorterError(.invalidURL, "bad URL \"\(Self.printable(shown))\": \(what) at position \(bad + 1)")
+        func shown() -> String { Self.maskingPassword(in: text) }
+        if let bad = utf8.firstIndex(where: { $0 <= 0x20 || $0 == 0x7F }) {
+            let what = utf8[bad] == 0x20 ? "a space" : "a control character (0x\(String(utf8[bad], radix: 16)))"
+            let position = utf8.distance(from: utf8.startIndex, to: bad) + 1
+            throw PorterError(.invalidURL, "bad URL \"\(Self.printable(shown()))\": \(what) at position \(position)")
         }
-        if bytes.isEmpty { throw PorterError(.invalidURL, "bad URL: it is empty") }
+        if length == 0 { throw PorterError(.invalidURL, "bad URL: it is empty") }
         var rest = Substring(text)
         var offset = 0
         if let schemeEnd = Self.schemeSeparator(in: text) {
-            let scheme = text[..<schemeEnd.lowerBound]
-            guard let first = scheme.first, first.isASCII, first.isLetter,
-                  scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else {
-                throw PorterError(.invalidURL, "bad URL \"\(shown)\": malformed scheme at position 1")
+            let scheme = text.utf8[..<schemeEnd.lowerBound]
+            guard let first = scheme.first, Self.isASCIILetter(first),
+                  scheme.allSatisfy({ Self.isASCIILetter($0) || Self.isDigit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }) else {
+                throw PorterError(.invalidURL, "bad URL \"\(shown())\": malformed scheme at position 1")
             }
-            self.scheme = scheme.lowercased()
+            self.scheme = String(Substring(scheme)).lowercased()
             rest = text[schemeEnd.upperBound...]
-            offset = text.utf8.distance(from: text.startIndex, to: schemeEnd.upperBound)
+            offset = utf8.distance(from: utf8.startIndex, to: schemeEnd.upperBound)
         } else {
             self.scheme = "http"
         }
@@ -70,57 +73,57 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             throw PorterError(.unsupportedScheme, "protocol \"\(scheme)\" is not supported: Porter speaks http and https")
         }
 
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        let authorityEnd = rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? rest.endIndex
         var authority = rest[..<authorityEnd]
         var remainder = rest[authorityEnd...]
-        if let at = authority.lastIndex(of: "@") {
+        if let at = authority.utf8.lastIndex(of: UInt8(ascii: "@")) {
             userInfo = String(authority[..<at])
             offset += authority.utf8.distance(from: authority.startIndex, to: at) + 1
-            authority = authority[authority.index(after: at)...]
+            authority = authority[authority.utf8.index(after: at)...]
         }
         let position = offset + 1
         var portText: Substring?
-        if authority.hasPrefix("[") {
+        if authority.utf8.first == UInt8(ascii: "[") {
             guard let close = authority.firstIndex(of: "]") else {
-                throw PorterError(.invalidURL, "bad URL \"\(shown)\": IPv6 address without a closing ] at position \(position)")
+                throw PorterError(.invalidURL, "bad URL \"\(shown())\": IPv6 address without a closing ] at position \(position)")
             }
             var literal = String(authority[authority.index(after: authority.startIndex)..<close])
             if let zone = literal.firstIndex(of: "%") { literal = String(literal[..<zone]) }
             guard SocketAddress(numericHost: literal, port: 0)?.family == .ipv6 else {
-                throw PorterError(.invalidURL, "bad URL \"\(shown)\": \"\(literal)\" is not an IPv6 address (position \(position + 1))")
+                throw PorterError(.invalidURL, "bad URL \"\(shown())\": \"\(literal)\" is not an IPv6 address (position \(position + 1))")
             }
             host = literal.lowercased()
             let after = authority[authority.index(after: close)...]
             if after.hasPrefix(":") {
                 portText = after.dropFirst()
             } else if !after.isEmpty {
-                throw PorterError(.invalidURL, "bad URL \"\(shown)\": unexpected \"\(after)\" after the IPv6 address")
+                throw PorterError(.invalidURL, "bad URL \"\(shown())\": unexpected \"\(after)\" after the IPv6 address")
             }
         } else {
-            let colon = authority.firstIndex(of: ":")
+            let colon = authority.utf8.firstIndex(of: UInt8(ascii: ":"))
             let name = authority[..<(colon ?? authority.endIndex)]
-            if let colon { portText = authority[authority.index(after: colon)...] }
+            if let colon { portText = authority[authority.utf8.index(after: colon)...] }
             if let bad = name.utf8.firstIndex(where: { !Self.isHostByte($0) }) {
                 let index = name.utf8.distance(from: name.utf8.startIndex, to: bad)
-                throw PorterError(.invalidURL, "bad URL \"\(shown)\": character not allowed in a host name at position \(position + index)")
+                throw PorterError(.invalidURL, "bad URL \"\(shown())\": character not allowed in a host name at position \(position + index)")
             }
             // IDNA 2008: a name with non-ASCII letters, or with A-labels to check, goes on the wire
             // (and is shown, so that look-alike scripts are visible) in its xn-- form.
-            if name.utf8.contains(where: { $0 >= 0x80 }) || name.lowercased().contains("xn--") {
+            if name.utf8.contains(where: { $0 >= 0x80 }) || Self.containsALabelPrefix(name.utf8) {
                 host = try IDNA.asciiHost(String(name))
             } else {
                 host = name.lowercased()
             }
         }
-        if host.isEmpty { throw PorterError(.invalidURL, "bad URL \"\(shown)\": no host name (position \(position))") }
+        if host.isEmpty { throw PorterError(.invalidURL, "bad URL \"\(shown())\": no host name (position \(position))") }
         if let portText {
-            guard !portText.isEmpty, portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }),
+            guard !portText.isEmpty, portText.utf8.count <= 5, portText.utf8.allSatisfy(Self.isDigit),
                   let port = Int(portText), (1...65535).contains(port) else {
-                throw PorterError(.invalidURL, "bad URL \"\(shown)\": port \"\(portText)\" is not a number from 1 to 65535")
+                throw PorterError(.invalidURL, "bad URL \"\(shown())\": port \"\(portText)\" is not a number from 1 to 65535")
             }
             explicitPort = port
         }
-        if let hash = remainder.firstIndex(of: "#") { remainder = remainder[..<hash] }
+        if let hash = remainder.utf8.firstIndex(of: UInt8(ascii: "#")) { remainder = remainder[..<hash] }
         target = Self.normalizedTarget(remainder, removingDotSegments: removingDotSegments)
     }
 
@@ -163,16 +166,47 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
 
     // MARK: - Helpers
 
+    /// The `://` after the scheme, when it comes before any `/`, `?` or `#`.
     private static func schemeSeparator(in text: String) -> Range<String.Index>? {
-        var index = text.startIndex
-        while index < text.endIndex {
-            if text[index] == "/" || text[index] == "?" || text[index] == "#" { return nil }
-            if text[index...].hasPrefix("://") {
-                return index..<text.index(index, offsetBy: 3)
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            switch utf8[index] {
+            case UInt8(ascii: "/"), UInt8(ascii: "?"), UInt8(ascii: "#"):
+                return nil
+            case UInt8(ascii: ":"):
+                let end = utf8.index(index, offsetBy: 3, limitedBy: utf8.endIndex) ?? utf8.endIndex
+                if utf8[index..<end].elementsEqual("://".utf8) { return index..<end }
+            default:
+                break
             }
-            index = text.index(after: index)
+            index = utf8.index(after: index)
         }
         return nil
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    /// Whether `name` contains `xn--` in any case: the prefix of an IDNA A-label.
+    private static func containsALabelPrefix(_ name: Substring.UTF8View) -> Bool {
+        let prefix: [UInt8] = Array("xn--".utf8)
+        var matched = 0
+        for byte in name {
+            let lower = isASCIILetter(byte) ? byte | 0x20 : byte
+            if lower == prefix[matched] {
+                matched += 1
+                if matched == prefix.count { return true }
+            } else {
+                matched = lower == prefix[0] ? 1 : 0
+            }
+        }
+        return false
     }
 
     private static func isHostByte(_ byte: UInt8) -> Bool {
@@ -186,9 +220,15 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func normalizedTarget(_ pathAndQuery: Substring, removingDotSegments: Bool) -> String {
-        var path = pathAndQuery[..<(pathAndQuery.firstIndex(of: "?") ?? pathAndQuery.endIndex)]
+        var path = pathAndQuery[..<(pathAndQuery.utf8.firstIndex(of: UInt8(ascii: "?")) ?? pathAndQuery.endIndex)]
         let query = pathAndQuery[path.endIndex...]
         if path.isEmpty { path = "/" }
+        // A dot segment ("." or "..") can only follow a slash or start the path.
+        let mayHaveDotSegments = path.utf8.first == UInt8(ascii: ".")
+            || zip(path.utf8, path.utf8.dropFirst()).contains { $0 == UInt8(ascii: "/") && $1 == UInt8(ascii: ".") }
+        if path.utf8.first == UInt8(ascii: "/") && !(removingDotSegments && mayHaveDotSegments) {
+            return query.isEmpty ? String(path) : String(path) + query
+        }
         let cleanPath = removingDotSegments ? removeDotSegments(String(path)) : String(path)
         return (cleanPath.hasPrefix("/") ? cleanPath : "/" + cleanPath) + query
     }
