@@ -90,7 +90,7 @@ let package = Package(
             name: "ClientTests",
             dependencies: ["PorterCore", "PorterTestSupport", "CZlib", "CZstd", "CBrotliEncoder"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["PorterTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["porter", "PorterTestSupport"]),
         .testTarget(name: "CertificateTests", dependencies: ["PorterCore", "PorterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -20,7 +20,7 @@ struct PorterCommand: AsyncParsableCommand {
         // Writing to a closed pipe must be an error (exit 23), not a silent death.
         signal(SIGPIPE, SIG_IGN)
         do {
-            var command = try parseAsRoot()
+            var command = try parseCommand(Array(CommandLine.arguments.dropFirst()))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -35,5 +35,17 @@ struct PorterCommand: AsyncParsableCommand {
             }
             exit(withError: error)
         }
+    }
+
+    /// Parses a command line; a long list of URLs is set aside first and put back after
+    /// (see ``FetchCommandLine``), and the whole line parsed when that would change anything.
+    static func parseCommand(_ arguments: [String]) throws -> ParsableCommand {
+        if let split = FetchCommandLine(splitting: arguments),
+           var fetch = (try? parseAsRoot(split.arguments)) as? Fetch,
+           fetch.urls == [split.firstURL] {
+            fetch.urls += split.laterURLs
+            return fetch
+        }
+        return try parseAsRoot(arguments)
     }
 }
