@@ -104,10 +104,13 @@ if arguments.closesConnections {
 }
 let configuration = HTTPClient.Configuration(tls: TLSConfiguration(caFile: arguments.caFile))
 
-let clock = ContinuousClock()
-let start = clock.now
-var tally = Tally()
-do {
+/// Runs the scenario. `@concurrent`, so that inside the executor preference below it runs
+/// on Porter's I/O thread rather than on the main actor, as `porter` itself does. It takes
+/// its inputs as parameters: reading the top-level variables would hop to the main actor.
+@concurrent func runScenario(
+    _ arguments: Arguments, request: HTTPRequest, configuration: HTTPClient.Configuration
+) async throws -> Tally {
+    var tally = Tally()
     switch arguments.scenario {
     case "download":
         tally = try await fetch(HTTPClient(configuration: configuration), request)
@@ -133,6 +136,18 @@ do {
         }
     default:
         usage()
+    }
+    return tally
+}
+
+let clock = ContinuousClock()
+let start = clock.now
+let tally: Tally
+do {
+    // The transfers run on the thread that waits for their sockets (HTTPClient.ioExecutor):
+    // a response resumes its request there, with no hop to another thread.
+    tally = try await withTaskExecutorPreference(HTTPClient.ioExecutor) {
+        try await runScenario(arguments, request: request, configuration: configuration)
     }
 } catch let error as PorterError {
     fail("\(arguments.scenario) \(arguments.url): \(error.reason)")

@@ -50,6 +50,17 @@ public final class HTTPClient: Sendable {
 
     deinit { pool.closeAll() }
 
+    /// The executor of the thread that waits for every connection's sockets.
+    ///
+    /// A task that prefers it, `withTaskExecutorPreference(HTTPClient.ioExecutor) { … }`,
+    /// runs on that thread: when its socket becomes ready it goes on there, without waking
+    /// a thread of the cooperative pool, which makes a sequence of requests cheapest (one
+    /// thread, as a `poll` loop). Everything such a task does delays the I/O of every other
+    /// connection in the process, so keep it to moving bytes; CPU-heavy or blocking work
+    /// belongs on the cooperative pool. Without the preference, requests work the same and
+    /// resume on the cooperative pool.
+    public static var ioExecutor: any TaskExecutor { IOPoller.shared }
+
     /// Closes every idle connection. Requests under way are not affected.
     public func closeIdleConnections() {
         pool.closeAll()

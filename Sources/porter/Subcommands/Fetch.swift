@@ -250,6 +250,14 @@ struct Fetch: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Transfers run on the I/O thread: a response that arrives resumes the transfer
+        // where it waits, with no hop to another thread (see HTTPClient.ioExecutor).
+        try await withTaskExecutorPreference(HTTPClient.ioExecutor) {
+            try await transferAll()
+        }
+    }
+
+    @concurrent private func transferAll() async throws {
         let report = Report(silent: silent, showError: showError)
         if tls.insecure && !silent {
             report.warning("--insecure: the server's certificate is NOT verified; anyone on the path can read and change this transfer")
