@@ -119,7 +119,7 @@ final class HTTP1Exchange {
                 }
             case .needMore:
                 do {
-                    try await receive()
+                    try await receive(awaitingReply: true)
                 } catch where error.code == .emptyReply && connection.tlsSession == nil && !isReusedConnection
                     && connection.remoteAddress.family != .unix {
                     // A TLS server handed plain HTTP usually hangs up without a byte (OpenSSL does).
@@ -220,13 +220,14 @@ final class HTTP1Exchange {
     }
 
     /// Reads more bytes; at the end of the stream, lets the parser decide whether that completes the message.
-    private func receive() async throws(PorterError) {
+    /// `awaitingReply`: the bytes are a response head, the answer to the request just sent.
+    private func receive(awaitingReply: Bool = false) async throws(PorterError) {
         // The poller sees a deadline only when a read would block: a server that
         // keeps sending must not outlast the total time limit.
         if let totalDeadline, totalDeadline.hasPassed {
             throw totalDeadline.timeoutError("receiving from \(connection.remoteAddress)")
         }
-        let count = try await connection.fill(deadline: readDeadline)
+        let count = try await connection.fill(deadline: readDeadline, awaitingReply: awaitingReply)
         if count > 0 {
             if firstByteAt == nil { firstByteAt = Deadline.now() }
             receivedAnyByte = true

@@ -163,7 +163,8 @@ final class Connection: @unchecked Sendable {
     }
 
     /// Reads more bytes after the unconsumed ones. Returns how many arrived; 0 at the end of the stream.
-    func fill(deadline: Deadline?) async throws(PorterError) -> Int {
+    /// `awaitingReply`: the bytes answer a request just sent (see ``Transport/read(into:deadline:awaitingReply:)``).
+    func fill(deadline: Deadline?, awaitingReply: Bool = false) async throws(PorterError) -> Int {
         if readEnd == buffer.count {
             if readStart > 0 {
                 // Move the unconsumed tail to the front.
@@ -180,7 +181,7 @@ final class Connection: @unchecked Sendable {
                 throw PorterError(.headerBlockTooLarge, "the response from \(host) needs more than \(Self.maximumBufferSize) bytes of buffer")
             }
         }
-        let count = try await transport.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[readEnd...]), deadline: deadline)
+        let count = try await transport.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[readEnd...]), deadline: deadline, awaitingReply: awaitingReply)
         readEnd += count
         return count
     }

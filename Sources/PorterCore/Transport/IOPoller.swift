@@ -50,6 +50,8 @@ final class IOPoller: Sendable {
         var continuation: UnsafeContinuation<Void, any Error>
         var deadline: Deadline?
         var what: String
+        /// Whether the wait is for a reply that usually comes soon (see ``SpinPolicy``).
+        var spins: Bool
     }
 
     private struct State {
@@ -84,7 +86,10 @@ final class IOPoller: Sendable {
     /// when `deadline` passes first, or ``PorterError/Code/cancelled`` when the task is cancelled.
     ///
     /// Readiness is a hint: the caller retries its system call and may wait again.
-    func wait(fd: Int32, for interest: IOInterest, deadline: Deadline?, what: String) async throws(PorterError) {
+    /// `spins`: the wait is for a reply that usually comes within microseconds on a fast
+    /// network (a response head, a handshake message, a connect), so the poller may poll
+    /// for a moment before it sleeps (see ``SpinPolicy``); a streaming body waits without.
+    func wait(fd: Int32, for interest: IOInterest, deadline: Deadline?, what: String, spins: Bool = false) async throws(PorterError) {
         if let deadline, deadline.hasPassed { throw deadline.timeoutError(what) }
         let id = state.withLock { state -> UInt64 in
             defer { state.nextID &+= 1 }
@@ -93,7 +98,7 @@ final class IOPoller: Sendable {
         do {
             try await withTaskCancellationHandler {
                 try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-                    register(fd: fd, interest: interest, waiter: Waiter(id: id, continuation: continuation, deadline: deadline, what: what))
+                    register(fd: fd, interest: interest, waiter: Waiter(id: id, continuation: continuation, deadline: deadline, what: what, spins: spins))
                 }
             } onCancel: {
                 cancel(fd: fd, id: id)
@@ -186,7 +191,7 @@ final class IOPoller: Sendable {
             for job in jobs {
                 job.runSynchronously(on: executor)
             }
-            let (timeout, hasWaiters) = state.withLock { state -> (Int32, Bool) in
+            let (timeout, awaitsReply) = state.withLock { state -> (Int32, Bool) in
                 let next = state.waiters.values.lazy.compactMap({ $0.deadline?.uptimeNanoseconds }).min()
                 state.wakeAt = next
                 // Jobs enqueued meanwhile run after a look at the descriptors, without sleeping.
@@ -199,10 +204,10 @@ final class IOPoller: Sendable {
                     timeout = -1
                 }
                 state.sleeping = timeout != 0
-                return (timeout, !state.waiters.isEmpty)
+                return (timeout, state.waiters.values.contains { $0.spins })
             }
             var count: Int32 = 0
-            if timeout != 0 && hasWaiters && spin.shouldSpin() {
+            if timeout != 0 && awaitsReply && spin.shouldSpin() {
                 count = spin.poll { epoll_wait(epollFD, events, Int32(capacity), 0) }
             }
             if count == 0 {
@@ -246,11 +251,12 @@ final class IOPoller: Sendable {
 /// Falling asleep in `epoll_wait` and being woken costs a context switch each way; on
 /// loopback or a fast LAN that is most of a request's time (on a 2-core VM, a bare
 /// send/recv loop took 85 µs per 1 KiB request when it slept in `recv` and 31 µs when it
-/// polled). So while tasks wait for I/O, the poller first polls without blocking for up to
-/// ``budget``. When the answer does not come in that time (a distant server), spinning
-/// was wasted: the poller then skips it for the next 1, 2, 4 … up to 1024 waits, and
-/// starts again from nothing after the first spin that pays off. A slow network thus
-/// costs at most one spin in a thousand waits.
+/// polled). So while a task waits for a reply (a response head, a handshake message, a
+/// connect; not a body streaming in, where sleeping lets bytes gather into larger reads),
+/// the poller first polls without blocking for up to ``budget``. When the answer does not
+/// come in that time (a distant server), spinning was wasted: the poller then skips it for
+/// the next 1, 2, 4 … up to 1024 waits, and starts again from nothing after the first spin
+/// that pays off. A slow network thus costs at most one spin in a thousand waits.
 struct SpinPolicy {
     /// The longest the poller polls before it sleeps.
     static let budget: UInt64 = 50_000

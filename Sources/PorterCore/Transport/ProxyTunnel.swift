@@ -53,7 +53,7 @@ enum ProxyTunnel {
                 guard buffer.count < maximumResponseBytes else {
                     throw PorterError(.proxyTunnelFailed, "the proxy's answer to CONNECT is larger than \(maximumResponseBytes) bytes")
                 }
-                let count = try await socket.read(into: chunk, deadline: deadline)
+                let count = try await socket.read(into: chunk, deadline: deadline, awaitingReply: true)
                 if count == 0 {
                     throw PorterError(.proxyTunnelFailed, "the proxy \(proxy.url.authority) closed the connection instead of answering CONNECT")
                 }

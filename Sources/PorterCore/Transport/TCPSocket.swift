@@ -84,7 +84,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
             // On loopback the connection is often made already: look once before handing off to the poller.
             var pollFD = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
             if poll(&pollFD, 1, 0) <= 0 {
-                try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "connecting")
+                try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "connecting", spins: true)
             }
             var error: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
@@ -123,7 +123,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
 
     // MARK: - Transport
 
-    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?) async throws(PorterError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int {
         while true {
             switch tryRead(into: buffer) {
             case .transferred(let count): return count
@@ -131,7 +131,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
             case .failed(let code):
                 throw PorterError(.receiveFailed, "receiving from \(remoteAddress) failed: \(String(cString: strerror(code)))")
             case .wouldBlock:
-                try await IOPoller.shared.wait(fd: fd, for: .readable, deadline: deadline, what: "waiting for data from \(remoteAddress)")
+                try await IOPoller.shared.wait(fd: fd, for: .readable, deadline: deadline, what: "waiting for data from \(remoteAddress)", spins: awaitingReply)
             }
         }
     }

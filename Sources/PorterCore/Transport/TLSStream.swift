@@ -102,9 +102,9 @@ final class TLSStream: Transport, @unchecked Sendable {
                 try stream.checkPinnedPublicKey(host: host)
                 return stream
             case .wantRead:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "in the TLS handshake with \(host)")
+                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "in the TLS handshake with \(host)", spins: true)
             case .wantWrite:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "in the TLS handshake with \(host)")
+                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "in the TLS handshake with \(host)", spins: true)
             case .closedCleanly, .closedWithoutNotify:
                 failedHandshake?(stream.readSessionInfo(), 0, "the server closed the connection")
                 throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server closed the connection")
@@ -257,7 +257,7 @@ final class TLSStream: Transport, @unchecked Sendable {
 
     // MARK: - Transport
 
-    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?) async throws(PorterError) -> Int {
+    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int {
         while true {
             OpenSSLError.clear()
             let result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
@@ -268,9 +268,9 @@ final class TLSStream: Transport, @unchecked Sendable {
                 endedWithoutNotice = true
                 return 0
             case .wantRead:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)")
+                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)", spins: awaitingReply)
             case .wantWrite:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)")
+                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)", spins: awaitingReply)
             case .failed(let reasons, let reason, let systemError):
                 let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
                 if let advice = clientCertificateAdvice(alertReason: reason) {

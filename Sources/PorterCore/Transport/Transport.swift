@@ -7,7 +7,12 @@
 protocol Transport: AnyObject, Sendable {
     /// Reads at least one byte into `buffer`, waiting until `deadline`.
     /// Returns 0 at the end of the stream.
-    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?) async throws(PorterError) -> Int
+    ///
+    /// `awaitingReply` says that the bytes are the answer to something just sent (a
+    /// response head), so that they usually come within microseconds on a fast network:
+    /// the poller then polls for a moment before it sleeps (see ``SpinPolicy``). A body
+    /// streaming in is read without it.
+    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int
 
     /// Writes all of `bytes`, waiting until `deadline`.
     func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError)
