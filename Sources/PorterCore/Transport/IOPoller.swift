@@ -178,7 +178,11 @@ final class IOPoller: Sendable {
         pthread_detach(thread)
     }
 
+    /// The poller thread's name, as `top -H`, `perf` and debuggers show it.
+    static let threadName = "porter-io"
+
     private func run() {
+        _ = CLinuxIO_set_thread_name(Self.threadName)
         let capacity = 256
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         let executor = asUnownedTaskExecutor()
