@@ -265,6 +265,7 @@ struct Fetch: AsyncParsableCommand {
         var clientConfiguration = HTTPClient.Configuration(tls: tls.configuration)
         if let userAgent { clientConfiguration.userAgent = userAgent }
         let client = HTTPClient(configuration: clientConfiguration)
+        let sharedOptions = sharedRequestOptions()
         let headerDump: FileOutput?
         do {
             headerDump = try dumpHeader.map { path throws(PorterError) in try FileOutput.create(path: path) }
@@ -316,7 +317,7 @@ struct Fetch: AsyncParsableCommand {
                 var running = 0
                 while running > 0 || !pending.isEmpty {
                     while running < parallelMax, let plan = pending.popFirst() {
-                        let prepared = prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump, cookieJar: cookieJar)
+                        let prepared = prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump, cookieJar: cookieJar, sharedOptions: sharedOptions)
                         running += 1
                         group.addTask {
                             switch prepared {
@@ -337,7 +338,7 @@ struct Fetch: AsyncParsableCommand {
             }
         } else {
             for plan in plans {
-                switch prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump, cookieJar: cookieJar) {
+                switch prepare(plan, remoteNamesUsed: &remoteNamesUsed, headerDump: headerDump, cookieJar: cookieJar, sharedOptions: sharedOptions) {
                 case .ready(let transfer): finish(await runWithRetries(transfer, client: client, report: report))
                 case .failed(let record): finish(record)
                 }
@@ -433,7 +434,9 @@ struct Fetch: AsyncParsableCommand {
     }
 
     /// The transfer for `plan`, or the record of why it cannot start (a bad URL, no remote name).
-    private func prepare(_ plan: TransferPlan, remoteNamesUsed: inout Int, headerDump: FileOutput?, cookieJar: CookieJar?) -> PreparedTransfer {
+    private func prepare(
+        _ plan: TransferPlan, remoteNamesUsed: inout Int, headerDump: FileOutput?, cookieJar: CookieJar?, sharedOptions: RequestOptions
+    ) -> PreparedTransfer {
         do throws(PorterError) {
             let url = try HTTPURL(parsing: plan.urlText, removingDotSegments: !pathAsIs)
             var outputPath = plan.outputPath
@@ -443,7 +446,7 @@ struct Fetch: AsyncParsableCommand {
             }
             return .ready(Transfer(
                 command: self, url: Self.uploadTarget(url, file: uploadFile), outputPath: outputPath, headerDump: headerDump,
-                urlIndex: plan.index, cookieJar: cookieJar))
+                urlIndex: plan.index, cookieJar: cookieJar, sharedOptions: sharedOptions))
         } catch {
             var record = TransferRecord(urlText: plan.urlText, method: requestMethod)
             record.urlIndex = plan.index
@@ -505,7 +508,19 @@ struct Fetch: AsyncParsableCommand {
         (getenv(name) ?? getenv(name.uppercased())).map { String(cString: $0) }
     }
 
-    func requestOptions(for url: HTTPURL) -> RequestOptions {
+    /// The request options of `url`: those every transfer shares (``sharedRequestOptions()``,
+    /// computed once per command), with the proxy for this URL and a verbose log of its own.
+    func requestOptions(for url: HTTPURL, shared: RequestOptions) -> RequestOptions {
+        var options = shared
+        options.proxy = proxyConfiguration(for: url)
+        if verbose { options.eventHandler = VerboseLog.handler() }
+        return options
+    }
+
+    /// The request options that do not depend on the URL. Computed once per command, not per
+    /// transfer: reading a parsed option of swift-argument-parser costs a generic metadata
+    /// look-up, and these are some thirty reads (7% of a keep-alive request's samples).
+    func sharedRequestOptions() -> RequestOptions {
         var kept: Set<Int> = []
         if post301 { kept.insert(301) }
         if post302 { kept.insert(302) }
@@ -528,12 +543,10 @@ struct Fetch: AsyncParsableCommand {
         options.ignoresContentLength = ignoreContentLength
         options.deliversRawBody = raw
         options.redirectsBodyMethodsLikePOST = followBySpecification
-        options.proxy = proxyConfiguration(for: url)
         options.noProxy = noProxy.map(NoProxyList.init) ?? Self.environment("no_proxy").map(NoProxyList.init)
         options.addressFamilies = ipv4Only ? .ipv4Only : ipv6Only ? .ipv6Only : .any
         options.unixSocketPath = unixSocket
         options.addressOverrides = (try? ResolveOption.overrides(resolve)) ?? [:]
-        if verbose { options.eventHandler = VerboseLog.handler() }
         return options
     }
 }

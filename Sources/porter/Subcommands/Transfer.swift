@@ -11,6 +11,8 @@ struct Transfer {
     var urlIndex = 0
     /// The cookie engine of `-b FILE` and `-c`, shared by every transfer of the command.
     var cookieJar: CookieJar?
+    /// The request options every transfer of the command shares (`Fetch.sharedRequestOptions()`).
+    var sharedOptions: RequestOptions
 
     /// Runs the transfer and returns what happened: its exit status (0, or 22 for
     /// `--fail-with-body`) and what `-w` and `--timing` report. Failures are
@@ -40,7 +42,7 @@ struct Transfer {
         if let resumeOffset, resumeOffset > 0, fields[.range] == nil {
             fields[.range] = "bytes=\(resumeOffset)-"
         }
-        var options = command.requestOptions(for: url)
+        var options = command.requestOptions(for: url, shared: sharedOptions)
         options.omittedFields = omitted
         options.cookieJar = cookieJar
         guard let method = HTTPRequest.Method(command.requestMethod) else {
