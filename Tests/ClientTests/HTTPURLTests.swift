@@ -38,6 +38,19 @@ struct HTTPURLTests {
         #expect(!url.description.contains("secret"))
     }
 
+    /// A slash followed by a combining mark is one Character but still the byte `/` on the
+    /// wire: the target is taken byte by byte (found by the URL fuzzer).
+    @Test(arguments: [
+        ("h/\u{06DB}_h~t", "/\u{06DB}_h~t"),
+        ("h/\u{06DB}/../x", "/x"),
+        ("h/a/\u{301}/./b", "/a/\u{301}/b"),
+    ])
+    func splitsPathsOnSlashBytes(_ text: String, _ target: String) throws {
+        let url = try HTTPURL(parsing: text)
+        #expect(Array(url.target.utf8) == Array(target.utf8))
+        #expect(try HTTPURL(parsing: url.description).target.utf8.elementsEqual(url.target.utf8))
+    }
+
     @Test func keepsDotSegmentsWhenAsked() throws {
         let url = try HTTPURL(parsing: "http://h/a/../b", removingDotSegments: false)
         #expect(url.target == "/a/../b")

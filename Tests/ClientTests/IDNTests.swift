@@ -18,7 +18,11 @@ struct IDNTests {
         #expect(url.description.contains(host))
     }
 
-    @Test(arguments: ["http://a\u{200D}b.example/", "http://xn--zz-bad.example/", "http://\u{FFFD}.example/"])
+    @Test(arguments: [
+        "http://a\u{200D}b.example/", "http://xn--zz-bad.example/", "http://\u{FFFD}.example/",
+        // U+00A0 and U+3000 map to a space, U+FF0F to "/" (found by the URL fuzzer: "r\u{A0}hpcB").
+        "r\u{A0}hpcB", "http://a\u{3000}b.example/", "http://a\u{FF0F}b.example/",
+    ])
     func refusesInvalidNames(_ text: String) {
         #expect(throws: PorterError(.invalidURL, "")) { try HTTPURL(parsing: text) }
     }

@@ -111,6 +111,10 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             // (and is shown, so that look-alike scripts are visible) in its xn-- form.
             if name.utf8.contains(where: { $0 >= 0x80 }) || Self.containsALabelPrefix(name.utf8) {
                 host = try IDNA.asciiHost(String(name))
+                // What goes on the wire and into the Host field is ASCII letters, digits, '-', '.' and '_'.
+                if let bad = host.utf8.first(where: { !Self.isHostByte($0) || $0 >= 0x80 }) {
+                    throw PorterError(.invalidURL, "bad URL \"\(shown())\": the host name maps to \(HTTPSyntax.describe(bad)), which a host name cannot contain")
+                }
             } else {
                 host = name.lowercased()
             }
@@ -230,13 +234,13 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             return query.isEmpty ? String(path) : String(path) + query
         }
         let cleanPath = removingDotSegments ? removeDotSegments(String(path)) : String(path)
-        return (cleanPath.hasPrefix("/") ? cleanPath : "/" + cleanPath) + query
+        return (cleanPath.utf8.first == UInt8(ascii: "/") ? cleanPath : "/" + cleanPath) + query
     }
 
-    /// RFC 3986 §5.2.4.
+    /// RFC 3986 §5.2.4, on bytes: a `/` followed by a combining mark is still a slash on the wire.
     static func removeDotSegments(_ path: String) -> String {
         var output: [Substring] = []
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
         for (index, segment) in segments.enumerated() {
             let isLast = index == segments.count - 1
             switch segment {
@@ -250,7 +254,7 @@ public struct HTTPURL: Sendable, Hashable, CustomStringConvertible {
             }
         }
         let joined = output.joined(separator: "/")
-        return joined.hasPrefix("/") ? joined : "/" + joined
+        return joined.utf8.first == UInt8(ascii: "/") ? joined : "/" + joined
     }
 
     private static func percentEncodingSpacesAndNonASCII(_ bytes: [UInt8]) -> String {
