@@ -34,6 +34,17 @@ struct FaultTests {
         return (directory, "\(directory)/\(name)")
     }
 
+    /// A server that reads the request, writes `bytes`, waits `pause` microseconds (time
+    /// for the client to take them) and resets the connection.
+    static func resetting(_ scheme: Scheme, after bytes: [UInt8] = [], pause: useconds_t = 0) throws -> ScriptedServer {
+        try server(scheme) { connection in
+            _ = try connection.readRequest()
+            if !bytes.isEmpty { try connection.write(bytes) }
+            usleep(pause)
+            connection.reset()
+        }
+    }
+
     static func contents(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { Array($0) }
     }
@@ -68,10 +79,7 @@ struct FaultTests {
 
     @Test(arguments: Scheme.allCases)
     func resetBeforeTheResponse(_ scheme: Scheme) async throws {
-        let server = try Self.server(scheme) { connection in
-            _ = try connection.readRequest()
-            connection.reset()
-        }
+        let server = try Self.resetting(scheme)
         let (directory, path) = try Self.temporaryPath("out")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try await Self.porter(["-s", "-S", "-o", path, server.url("/")])
@@ -82,12 +90,7 @@ struct FaultTests {
 
     @Test(arguments: Scheme.allCases)
     func resetInsideTheHead(_ scheme: Scheme) async throws {
-        let server = try Self.server(scheme) { connection in
-            _ = try connection.readRequest()
-            try connection.write("HTTP/1.1 200 OK\r\nContent-Le")
-            usleep(200_000)
-            connection.reset()
-        }
+        let server = try Self.resetting(scheme, after: Array("HTTP/1.1 200 OK\r\nContent-Le".utf8), pause: 200_000)
         let result = try await Self.porter(["-s", "-S", server.url("/")])
         #expect(result.status == 56, "\(result.stderr)")
         #expect(result.stderr.contains("Connection reset by peer"), "\(result.stderr)")
@@ -97,13 +100,8 @@ struct FaultTests {
     @Test(arguments: Scheme.allCases)
     func resetInsideTheBodyKeepsWhatArrived(_ scheme: Scheme) async throws {
         let content = TestData.pseudoRandomBytes(count: 100_000, seed: 11)
-        let server = try Self.server(scheme) { connection in
-            _ = try connection.readRequest()
-            try connection.write(Array("HTTP/1.1 200 OK\r\nContent-Length: \(content.count)\r\n\r\n".utf8) + content[..<30_000])
-            // Give the client time to take the bytes before the RST arrives.
-            usleep(300_000)
-            connection.reset()
-        }
+        let server = try Self.resetting(
+            scheme, after: Array("HTTP/1.1 200 OK\r\nContent-Length: \(content.count)\r\n\r\n".utf8) + content[..<30_000], pause: 300_000)
         let (directory, path) = try Self.temporaryPath("out")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let result = try await Self.porter(["-s", "-S", "-o", path, server.url("/")])
@@ -114,12 +112,8 @@ struct FaultTests {
 
     @Test(arguments: Scheme.allCases)
     func resetInsideAChunk(_ scheme: Scheme) async throws {
-        let server = try Self.server(scheme) { connection in
-            _ = try connection.readRequest()
-            try connection.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\na\r\n01234")
-            usleep(300_000)
-            connection.reset()
-        }
+        let server = try Self.resetting(
+            scheme, after: Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\na\r\n01234".utf8), pause: 300_000)
         let result = try await Self.porter(["-s", "-S", server.url("/")])
         #expect(result.status == 56, "\(result.stderr)")
         #expect(result.stderr.contains("Connection reset by peer"), "\(result.stderr)")
