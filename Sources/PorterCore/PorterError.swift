@@ -106,6 +106,9 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let invalidRedirect = Code("invalidRedirect")
         /// A consumer of a response body failed to take the bytes (a full disk, a closed pipe).
         public static let writeFailed = Code("writeFailed")
+        /// A response body was read after the handler it was handed to had returned
+        /// (its connection then belongs to another request, or is closed).
+        public static let responseBodyExpired = Code("responseBodyExpired")
         /// The body, once decoded, grew past the configured maximum size.
         public static let maximumFileSizeExceeded = Code("maximumFileSizeExceeded")
     }

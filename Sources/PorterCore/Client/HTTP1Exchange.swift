@@ -27,6 +27,10 @@ final class HTTP1Exchange {
     /// Whether body bytes are delivered as they arrived, framing included (curl's `--raw`).
     private let deliversRaw: Bool
 
+    /// Set once the response's handler has returned: the connection is no longer
+    /// this exchange's (it may be pooled and carrying another request, or closed).
+    private(set) var isDetached = false
+
     init(connection: Connection, isReused: Bool, startedAt: UInt64, limits: ResponseParser.Limits, options: RequestOptions, totalDeadline: Deadline?, events: ((ClientEvent) -> Void)?) {
         let idleTimeout = options.idleTimeout
         self.connection = connection
@@ -68,7 +72,9 @@ final class HTTP1Exchange {
         case .bytes(let content) where !content.isEmpty:
             events?(.requestBodySent(content.count))
         case .file(let path):
-            events?(.requestBodySent(try await streamFile(path, expectedLength: try body!.length())))
+            // The file is sent whether or not anyone listens to events: no work inside `events?(…)`.
+            let sent = try await streamFile(path, expectedLength: try body!.length())
+            events?(.requestBodySent(sent))
         default:
             break
         }
@@ -137,6 +143,7 @@ final class HTTP1Exchange {
         isolation actor: isolated (any Actor)? = #isolation,
         _ consume: (UnsafeRawBufferPointer) throws -> Void
     ) async throws(PorterError) -> Bool {
+        try checkAttached()
         while !isComplete {
             let input = connection.unconsumed
             let (event, consumed) = try parser.parse(input)
@@ -192,7 +199,7 @@ final class HTTP1Exchange {
     /// waiting, so that a handler that ignored a small body still leaves the
     /// connection reusable.
     func discardReceivedBody() {
-        while !isComplete {
+        while !isComplete && !isDetached {
             guard let (event, consumed) = try? parser.parse(connection.unconsumed) else { return }
             connection.consume(consumed)
             switch event {
@@ -242,6 +249,14 @@ final class HTTP1Exchange {
             self.trailers = trailers
             markComplete()
         }
+    }
+
+    /// Ends this exchange's claim on the connection; every later body read throws.
+    func detach() { isDetached = true }
+
+    private func checkAttached() throws(PorterError) {
+        guard isDetached else { return }
+        throw PorterError(.responseBodyExpired, "the body of the response from \(connection.host) was read after the handler of execute(_:) returned; read it (or collect it) inside the handler")
     }
 
     private func markComplete() {

@@ -146,6 +146,9 @@ public final class HTTPClient: Sendable {
                 redirectCount: redirectCount, connectionsOpened: connectionsOpened, headerBytes: headerBytes,
                 remoteAddress: exchange.connection.remoteAddress, tlsSession: exchange.connection.tlsSession,
                 body: ResponseBody(exchange: exchange, decoder: decoder, recorder: recorder))
+            // The response, its body with it, is the handler's only while the handler runs:
+            // afterwards the connection may carry another request, so the exchange lets go of it.
+            defer { exchange.detach() }
             do {
                 let result = try await handler(response)
                 release(exchange)

@@ -96,7 +96,10 @@ final class TCPSocket: Transport, @unchecked Sendable {
 
     // MARK: - Non-blocking calls (used directly by the TLS layer's BIO)
 
+    /// Never touches the descriptor once the socket is closed: the number may
+    /// already belong to another connection.
     func tryRead(into buffer: UnsafeMutableRawBufferPointer) -> SocketIOResult {
+        if closed { return .failed(EBADF) }
         while true {
             let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return .transferred(count) }
@@ -110,6 +113,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
     }
 
     func tryWrite(_ bytes: UnsafeRawBufferPointer) -> SocketIOResult {
+        if closed { return .failed(EBADF) }
         while true {
             let count = send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
             if count >= 0 { return .transferred(count) }
@@ -124,6 +128,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
     // MARK: - Transport
 
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int {
+        try checkOpen(.receiveFailed, "receiving from")
         while true {
             switch tryRead(into: buffer) {
             case .transferred(let count): return count
@@ -137,6 +142,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
+        try checkOpen(.sendFailed, "sending to")
         var offset = 0
         while offset < bytes.count {
             switch tryWrite(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
@@ -152,7 +158,13 @@ final class TCPSocket: Transport, @unchecked Sendable {
 
     var endedWithoutNotice: Bool { false }
 
+    private func checkOpen(_ code: PorterError.Code, _ action: String) throws(PorterError) {
+        guard closed else { return }
+        throw PorterError(code, "\(action) \(remoteAddress) failed: the connection was already closed")
+    }
+
     var isStale: Bool {
+        if closed { return true }
         var pollFD = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         guard poll(&pollFD, 1, 0) > 0 else { return false }
         // Readable while idle: either the peer closed (0) or sent bytes no request asked for.

@@ -258,6 +258,7 @@ final class TLSStream: Transport, @unchecked Sendable {
     // MARK: - Transport
 
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int {
+        if closed { throw PorterError(.receiveFailed, "receiving from \(socket.remoteAddress) failed: the TLS connection was already closed") }
         while true {
             OpenSSLError.clear()
             let result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
@@ -283,6 +284,7 @@ final class TLSStream: Transport, @unchecked Sendable {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
+        if closed { throw PorterError(.sendFailed, "sending to \(socket.remoteAddress) failed: the TLS connection was already closed") }
         var offset = 0
         while offset < bytes.count {
             OpenSSLError.clear()
