@@ -84,7 +84,7 @@ let package = Package(
             dependencies: ["PorterCore", "COpenSSL"],
             path: "Tests/PorterTestSupport"
         ),
-        .testTarget(name: "HTTP1Tests", dependencies: ["PorterCore"]),
+        .testTarget(name: "HTTP1Tests", dependencies: ["PorterCore", "PorterTestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["PorterCore", "PorterTestSupport"]),
         .testTarget(
             name: "ClientTests",

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes fuzzer seeds for ResponseParserFuzzer from the shared HTTP corpora.
+"""Writes fuzzer seeds for ResponseParserFuzzer from the HTTP corpora in Tests/Corpora.
 
 Every server reply in curl-http.jsonl and every response in llhttp-responses.jsonl
 becomes one seed file: the two option bytes the fuzz target reads first (see
@@ -56,7 +56,7 @@ def main():
     }
     for path, _ in sources.values():
         if not os.path.isfile(path):
-            sys.exit(f"make-seeds.py: {path} is missing; the shared corpus must be beside the repository")
+            sys.exit(f"make-seeds.py: {path} is missing; the corpora are in Tests/Corpora")
     os.makedirs(out, exist_ok=True)
     written = 0
     for name, (path, reader) in sources.items():

@@ -2,8 +2,8 @@ import PorterTestSupport
 import Testing
 
 // The HTTP tests of curl's own suite (curl 8.21.0, tests/data/testNNN), replayed against the
-// `porter` command line. The corpus lives outside this repository, in ../shared/corpus beside
-// the package root (or in $PORTER_CORPUS_DIR); its README describes the fields and the rules of
+// `porter` command line. The corpus is kept in Tests/Corpora (or read from $PORTER_CORPUS_DIR);
+// its README names its origin and describes the fields and the rules of
 // curl's test server, which CurlTestServer follows.
 //
 // Each case starts a fresh server, runs `porter -q [--include] ARGS [--output FILE]` as curl's

@@ -1,10 +1,11 @@
 import Foundation
 import PorterCore
+import PorterTestSupport
 import Testing
 
 // The x509-limbo path-validation cases (C2SP/x509-limbo, snapshot 8a2e6f4), replayed through
-// CertificateVerifier. The corpus lives outside this repository, in ../shared/corpus beside the
-// package root (or in $PORTER_CORPUS_DIR); its README describes the format and gives the
+// CertificateVerifier. The corpus is kept in Tests/Corpora (or read from $PORTER_CORPUS_DIR); its
+// README names its origin, describes the format and gives the
 // reference figures: strict OpenSSL 3.0 gets 144/189 right, pyca/cryptography 152/189.
 
 /// One limbo test case, as stored in `x509-limbo.jsonl`.
@@ -42,15 +43,8 @@ struct LimboCase: Decodable, Sendable, CustomStringConvertible {
 enum LimboCorpus {
     static let fileName = "x509-limbo.jsonl"
 
-    /// `$PORTER_CORPUS_DIR`, else `../shared/corpus` beside the package root.
-    static var directory: String {
-        if let override = ProcessInfo.processInfo.environment["PORTER_CORPUS_DIR"], !override.isEmpty {
-            return override
-        }
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
-    }
+    /// The folder searched (see `TestCorpora`).
+    static var directory: String { TestCorpora.directory.path }
 
     /// Every case, in file order; throws a clear message when the corpus is missing.
     static func load() throws -> [LimboCase] {
@@ -67,7 +61,7 @@ enum LimboCorpus {
     struct CorpusMissing: Error, CustomStringConvertible {
         let path: String
         var description: String {
-            "the x509-limbo corpus is missing at \(path): put shared/corpus beside the package, or set PORTER_CORPUS_DIR"
+            "the x509-limbo corpus is missing at \(path) (\(TestCorpora.directory.source))"
         }
     }
 

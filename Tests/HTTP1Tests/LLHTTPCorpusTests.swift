@@ -1,10 +1,11 @@
 import Foundation
+import PorterTestSupport
 import Testing
 import PorterCore
 
 // The response tests of llhttp (nodejs/llhttp v9.4.2, test/response/*.md), replayed through
-// ResponseParser. The corpus lives outside this repository, in ../shared/corpus beside the
-// package root (or in $PORTER_CORPUS_DIR); its README describes the format.
+// ResponseParser. The corpus is kept in Tests/Corpora (or read from $PORTER_CORPUS_DIR); its
+// README describes the format and the origin.
 //
 // Each case is parsed whole, split in two at every byte boundary, and one byte at a time; the
 // three must agree. The result is then compared with what llhttp reported for the same bytes
@@ -296,18 +297,9 @@ enum LLHTTPCorpus {
         var description: String
     }
 
-    /// `$PORTER_CORPUS_DIR`, or `../shared/corpus` beside the package root, and which of the two it is.
+    /// The folder searched, and which it is, in words (see `TestCorpora`).
     static var directory: (url: URL, source: String) {
-        if let override = ProcessInfo.processInfo.environment["PORTER_CORPUS_DIR"], !override.isEmpty {
-            return (URL(fileURLWithPath: override), "from PORTER_CORPUS_DIR")
-        }
-        // This file is <package root>/Tests/HTTP1Tests/LLHTTPCorpusTests.swift.
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let sibling = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").standardizedFileURL
-        return (sibling, "../shared/corpus beside the package root; set PORTER_CORPUS_DIR to use another folder")
+        (URL(fileURLWithPath: TestCorpora.directory.path), TestCorpora.directory.source)
     }
 
     /// Loaded once per test process.

@@ -1,11 +1,9 @@
 internal import Foundation
 
-/// Loads `curl-http.jsonl` from the shared corpus folder.
+/// Loads `curl-http.jsonl` from ``TestCorpora``.
 public enum CurlCorpus {
     /// The file that holds the cases.
     public static let fileName = "curl-http.jsonl"
-    /// The environment variable naming another corpus folder.
-    public static let directoryVariable = "PORTER_CORPUS_DIR"
 
     /// Why the corpus could not be loaded, naming where it was looked for.
     public struct LoadError: Error, Sendable, CustomStringConvertible {
@@ -17,20 +15,8 @@ public enum CurlCorpus {
         }
     }
 
-    /// The folder searched: `$PORTER_CORPUS_DIR`, or `../shared/corpus`
-    /// beside the package root; and which of the two it is, in words.
-    public static var directory: (path: String, source: String) {
-        if let override = ProcessInfo.processInfo.environment[directoryVariable], !override.isEmpty {
-            return (override, "from \(directoryVariable)")
-        }
-        // This file is <package root>/Tests/PorterTestSupport/CurlCorpus.swift.
-        let packageRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let sibling = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").standardizedFileURL
-        return (sibling.path, "../shared/corpus beside the package root; set \(directoryVariable) to use another folder")
-    }
+    /// The folder searched, and which it is, in words (see ``TestCorpora``).
+    public static var directory: (path: String, source: String) { TestCorpora.directory }
 
     /// Every case, read once per test process, or why there are none.
     public static let cases: Result<[CurlCorpusCase], LoadError> = load()
