@@ -115,8 +115,8 @@ struct SecurityTests {
     @Test(arguments: [false, true])
     func refusesAServerThatOnlySpeaksTLS11(_ insecure: Bool) async throws {
         let certificates = try TestCertificates.shared
-        let server = try OpenSSLProbeServer(
-            certificatePath: certificates.leafChainPath, keyPath: certificates.leafKeyPath,
+        let server = try OpenSSLServer(
+            certificatePath: certificates.leafChainPath, privateKeyPath: certificates.leafKeyPath,
             arguments: ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
         let control = try await Self.opensslClientConnects(to: server.port, ["-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0"])
         #expect(control?.contains("TLSv1.1") == true, "the server speaks TLS 1.1")
@@ -141,7 +141,7 @@ struct SecurityTests {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let (certificate, key) = rsa ? try Self.rsaCertificate(in: directory) : (certificates.leafChainPath, certificates.leafKeyPath)
-        let server = try OpenSSLProbeServer(certificatePath: certificate, keyPath: key, arguments: ["-tls1_2", "-cipher", cipherList])
+        let server = try OpenSSLServer(certificatePath: certificate, privateKeyPath: key, arguments: ["-tls1_2", "-cipher", cipherList])
         let control = try await Self.opensslClientConnects(to: server.port, ["-tls1_2", "-cipher", cipherList])
         #expect(control != nil, "the server completes a handshake with a client that offers \(cipherList)")
 

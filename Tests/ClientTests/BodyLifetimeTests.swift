@@ -99,7 +99,7 @@ struct BodyLifetimeTests {
         socket.close()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16, alignment: 1)
         defer { buffer.deallocate() }
-        guard case .failed(let code) = socket.tryRead(into: buffer) else {
+        guard case .failed(_, let code) = socket.tryRead(into: buffer) else {
             Issue.record("a closed socket read from its descriptor")
             return
         }

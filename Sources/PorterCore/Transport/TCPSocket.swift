@@ -4,14 +4,6 @@ import Glibc
 import Musl
 #endif
 
-/// The outcome of one non-blocking system call on a socket.
-enum SocketIOResult {
-    case transferred(Int)
-    case wouldBlock
-    case endOfStream
-    case failed(Int32)
-}
-
 /// A connected, non-blocking TCP socket: the bottom layer of every connection.
 ///
 /// Each call tries the system call first and waits in ``IOPoller`` only when
@@ -22,8 +14,6 @@ final class TCPSocket: Transport, @unchecked Sendable {
     /// The address this socket is connected to.
     let remoteAddress: SocketAddress
     private var closed = false
-    /// The last `errno` a BIO callback saw, for the TLS layer's messages.
-    var lastError: Int32 = 0
 
     private init(fd: Int32, remoteAddress: SocketAddress) {
         self.fd = fd
@@ -94,74 +84,46 @@ final class TCPSocket: Transport, @unchecked Sendable {
         return socket
     }
 
-    // MARK: - Non-blocking calls (used directly by the TLS layer's BIO)
+    // MARK: - Transport
+
+    var descriptor: Int32 { fd }
 
     /// Never touches the descriptor once the socket is closed: the number may
     /// already belong to another connection.
-    func tryRead(into buffer: UnsafeMutableRawBufferPointer) -> SocketIOResult {
-        if closed { return .failed(EBADF) }
+    func tryRead(into buffer: UnsafeMutableRawBufferPointer) -> TransportIO {
+        if closed { return alreadyClosed(.receiveFailed, "receiving from") }
         while true {
             let count = recv(fd, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return .transferred(count) }
             if count == 0 { return .endOfStream }
             switch errno {
             case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: return .failed(errno)
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock(.readable)
+            case let code:
+                return .failed(PorterError(.receiveFailed, "receiving from \(remoteAddress) failed: \(String(cString: strerror(code)))"), systemError: code)
             }
         }
     }
 
-    func tryWrite(_ bytes: UnsafeRawBufferPointer) -> SocketIOResult {
-        if closed { return .failed(EBADF) }
+    func tryWrite(_ bytes: UnsafeRawBufferPointer) -> TransportIO {
+        if closed { return alreadyClosed(.sendFailed, "sending to") }
         while true {
             let count = send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
             if count >= 0 { return .transferred(count) }
             switch errno {
             case EINTR: continue
-            case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: return .failed(errno)
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock(.writable)
+            case let code:
+                return .failed(PorterError(.sendFailed, "sending to \(remoteAddress) failed: \(String(cString: strerror(code)))"), systemError: code)
             }
         }
     }
 
-    // MARK: - Transport
-
-    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int {
-        try checkOpen(.receiveFailed, "receiving from")
-        while true {
-            switch tryRead(into: buffer) {
-            case .transferred(let count): return count
-            case .endOfStream: return 0
-            case .failed(let code):
-                throw PorterError(.receiveFailed, "receiving from \(remoteAddress) failed: \(String(cString: strerror(code)))")
-            case .wouldBlock:
-                try await IOPoller.shared.wait(fd: fd, for: .readable, deadline: deadline, what: "waiting for data from \(remoteAddress)", spins: awaitingReply)
-            }
-        }
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
-        try checkOpen(.sendFailed, "sending to")
-        var offset = 0
-        while offset < bytes.count {
-            switch tryWrite(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
-            case .transferred(let count): offset += count
-            case .endOfStream: throw PorterError(.sendFailed, "sending to \(remoteAddress) failed: connection closed")
-            case .failed(let code):
-                throw PorterError(.sendFailed, "sending to \(remoteAddress) failed: \(String(cString: strerror(code)))")
-            case .wouldBlock:
-                try await IOPoller.shared.wait(fd: fd, for: .writable, deadline: deadline, what: "sending to \(remoteAddress)")
-            }
-        }
+    private func alreadyClosed(_ code: PorterError.Code, _ action: String) -> TransportIO {
+        .failed(PorterError(code, "\(action) \(remoteAddress) failed: the connection was already closed"), systemError: EBADF)
     }
 
     var endedWithoutNotice: Bool { false }
-
-    private func checkOpen(_ code: PorterError.Code, _ action: String) throws(PorterError) {
-        guard closed else { return }
-        throw PorterError(code, "\(action) \(remoteAddress) failed: the connection was already closed")
-    }
 
     var isStale: Bool {
         if closed { return true }

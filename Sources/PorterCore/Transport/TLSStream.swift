@@ -1,13 +1,17 @@
 internal import COpenSSL
 
-/// A TLS stream over a ``TCPSocket``: the layer that makes port 443 look like port 80.
+/// A TLS stream over any ``Transport``: the layer that makes port 443 look like port 80.
 ///
-/// OpenSSL runs in non-blocking mode and never touches the descriptor itself:
-/// its I/O goes through a BIO whose callbacks call the socket's non-blocking
-/// `tryRead`/`tryWrite`. When OpenSSL wants to read or write, the task waits
-/// in ``IOPoller`` and repeats the call. Used by one task at a time.
+/// OpenSSL runs in non-blocking mode and never touches a descriptor: its I/O
+/// goes through a BIO whose callbacks call the layer below's non-blocking
+/// `tryRead`/`tryWrite` (a TCP socket, a proxy tunnel, or another TLS stream
+/// to an HTTPS proxy). When OpenSSL wants more, the stream answers "would
+/// block" with what the layer below waits for, and the task waits in
+/// ``IOPoller`` on the bottom descriptor and repeats the call. Used by one
+/// task at a time.
 final class TLSStream: Transport, @unchecked Sendable {
-    let socket: TCPSocket
+    /// The layer this stream reads and writes its records through.
+    let lower: any Transport
     private let ssl: OpaquePointer
     private let context: TLSContext
     /// The origin (`host:port`) this stream's sessions are cached under.
@@ -23,8 +27,14 @@ final class TLSStream: Transport, @unchecked Sendable {
     /// Whether the server issued a resumable session (a TLS 1.3 ticket arrives after the handshake).
     private(set) var receivedSession = false
 
-    private init(socket: TCPSocket, ssl: OpaquePointer, context: TLSContext, sessionKey: String) {
-        self.socket = socket
+    /// What the layer below waits for, when the BIO last saw it block; nil when it did not.
+    fileprivate var lowerInterest: IOInterest?
+    /// The failure of the layer below that the BIO saw last, and its `errno` (0 when none).
+    fileprivate var lowerFailure: PorterError?
+    fileprivate var lowerSystemError: Int32 = 0
+
+    private init(lower: any Transport, ssl: OpaquePointer, context: TLSContext, sessionKey: String) {
+        self.lower = lower
         self.ssl = ssl
         self.context = context
         self.sessionKey = sessionKey
@@ -40,7 +50,7 @@ final class TLSStream: Transport, @unchecked Sendable {
 
     // MARK: - Handshake
 
-    /// Runs the client handshake over `socket` for `host` (a name or an IP literal).
+    /// Runs the client handshake over `lower` for `host` (a name or an IP literal).
     ///
     /// - Throws: ``PorterError/Code/certificateVerificationFailed`` with an
     ///   explanation when the chain or name does not verify,
@@ -49,19 +59,20 @@ final class TLSStream: Transport, @unchecked Sendable {
     /// (the certificates the server sent, whether it asked for a client
     /// certificate) before the error is thrown.
     static func connect(
-        over socket: TCPSocket, context: TLSContext, host: String, port: Int, deadline: Deadline?,
+        over lower: any Transport, context: TLSContext, host: String, port: Int, deadline: Deadline?,
         failedHandshake: ((TLSSessionInfo, _ alertReason: Int32, _ description: String) -> Void)? = nil
     ) async throws(PorterError) -> TLSStream {
         OpenSSLError.clear()
-        guard let ssl = SSL_new(context.pointer), let bio = BIO_new(SocketBIO.method) else {
+        guard let ssl = SSL_new(context.pointer), let bio = BIO_new(LowerLayerBIO.method) else {
             throw PorterError(.tlsHandshakeFailed, "cannot create a TLS session: \(OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0))")
         }
-        BIO_set_data(bio, Unmanaged.passUnretained(socket).toOpaque())
-        BIO_set_init(bio, 1)
         SSL_set_bio(ssl, bio, bio)
         SSL_set_connect_state(ssl)
         let key = "\(host):\(port)"
-        let stream = TLSStream(socket: socket, ssl: ssl, context: context, sessionKey: key)
+        let stream = TLSStream(lower: lower, ssl: ssl, context: context, sessionKey: key)
+        // The BIO reaches the layer below through its stream, which outlives its SSL.
+        BIO_set_data(bio, Unmanaged.passUnretained(stream).toOpaque())
+        BIO_set_init(bio, 1)
         // The new-session callback finds its stream through this pointer; the stream outlives its SSL.
         SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(stream).toOpaque())
         context.sessions.resume(ssl, origin: key)
@@ -94,17 +105,16 @@ final class TLSStream: Transport, @unchecked Sendable {
         }
 
         while true {
-            OpenSSLError.clear()
-            let result = SSL_connect(ssl)
-            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
+            let result = stream.call { SSL_connect(ssl) }
+            switch stream.interpret(result) {
             case .done:
                 stream.session = stream.readSessionInfo()
                 try stream.checkPinnedPublicKey(host: host)
                 return stream
-            case .wantRead:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "in the TLS handshake with \(host)", spins: true)
-            case .wantWrite:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "in the TLS handshake with \(host)", spins: true)
+            case .wantRead, .wantWrite:
+                try await lower.wait(for: stream.interest(result), deadline: deadline, what: "in the TLS handshake with \(host)", spins: true)
+            case .lowerFailed(let error):
+                throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(error.reason)")
             case .closedCleanly, .closedWithoutNotify:
                 failedHandshake?(stream.readSessionInfo(), 0, "the server closed the connection")
                 throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server closed the connection")
@@ -224,17 +234,18 @@ final class TLSStream: Transport, @unchecked Sendable {
         var byte: UInt8 = 0
         while true {
             if receivedSession && !clientCertificateRequested { return .quiet }
-            OpenSSLError.clear()
-            let result = SSL_peek(ssl, &byte, 1)
-            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
+            let ssl = ssl
+            let result = call { SSL_peek(ssl, &byte, 1) }
+            switch interpret(result) {
             case .done: return .data
             case .closedCleanly, .closedWithoutNotify: return .closed
+            case .lowerFailed(let error): return .failed(reason: 0, description: error.reason)
             case .failed(let reasons, let reason, let systemError):
                 return .failed(reason: reason, description: OpenSSLError.describe(reasons: reasons, systemError: systemError))
             case .wantRead, .wantWrite:
                 if receivedSession && !clientCertificateRequested { return .quiet }
                 do {
-                    try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "after the TLS handshake")
+                    try await lower.wait(for: interest(result), deadline: deadline, what: "after the TLS handshake")
                 } catch {
                     return .quiet
                 }
@@ -255,56 +266,99 @@ final class TLSStream: Transport, @unchecked Sendable {
         context.sessions.store(session, for: sessionKey)
     }
 
+    // MARK: - Calls into OpenSSL
+
+    /// What one `SSL_*` call came to, with a failure of the layer below kept apart
+    /// from OpenSSL's own.
+    fileprivate enum Outcome {
+        case done(Int)
+        case wantRead
+        case wantWrite
+        case closedCleanly
+        case closedWithoutNotify
+        /// The layer below failed for a reason of its own (no `errno`: e.g. a TLS layer under this one).
+        case lowerFailed(PorterError)
+        case failed(reasons: [String], libraryReason: Int32, systemError: Int32)
+    }
+
+    /// Runs one `SSL_*` call with a clear error queue and fresh notes of the layer below.
+    private func call(_ body: () -> Int32) -> Int32 {
+        OpenSSLError.clear()
+        lowerInterest = nil
+        lowerFailure = nil
+        lowerSystemError = 0
+        return body()
+    }
+
+    private func interpret(_ result: Int32) -> Outcome {
+        switch OpenSSLError.interpret(result, ssl: ssl, socketError: lowerSystemError) {
+        case .done(let count): return .done(count)
+        case .wantRead: return .wantRead
+        case .wantWrite: return .wantWrite
+        case .closedCleanly: return .closedCleanly
+        case .closedWithoutNotify:
+            if let lowerFailure, lowerSystemError == 0 { return .lowerFailed(lowerFailure) }
+            return .closedWithoutNotify
+        case .failed(let reasons, let reason, let systemError):
+            if let lowerFailure, systemError == 0, reasons.isEmpty { return .lowerFailed(lowerFailure) }
+            return .failed(reasons: reasons, libraryReason: reason, systemError: systemError)
+        }
+    }
+
+    /// What to wait for after a "want read/write": what the layer below blocked on, if it did.
+    private func interest(_ result: Int32) -> IOInterest {
+        if let lowerInterest { return lowerInterest }
+        return SSL_get_error(ssl, result) == SSL_ERROR_WANT_WRITE ? .writable : .readable
+    }
+
     // MARK: - Transport
 
-    func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline?, awaitingReply: Bool) async throws(PorterError) -> Int {
-        if closed { throw PorterError(.receiveFailed, "receiving from \(socket.remoteAddress) failed: the TLS connection was already closed") }
-        while true {
-            OpenSSLError.clear()
-            let result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
-            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
-            case .done(let count): return count
-            case .closedCleanly: return 0
-            case .closedWithoutNotify:
-                endedWithoutNotice = true
-                return 0
-            case .wantRead:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)", spins: awaitingReply)
-            case .wantWrite:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "waiting for data from \(socket.remoteAddress)", spins: awaitingReply)
-            case .failed(let reasons, let reason, let systemError):
-                let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
-                if let advice = clientCertificateAdvice(alertReason: reason) {
-                    // TLS 1.3: the server judges the client certificate after the client's handshake is done.
-                    throw PorterError(.receiveFailed, "TLS receive from \(socket.remoteAddress) failed: \(advice) (\(described))")
-                }
-                throw PorterError(.receiveFailed, "TLS receive from \(socket.remoteAddress) failed: \(described)")
+    var descriptor: Int32 { lower.descriptor }
+
+    var remoteAddress: SocketAddress { lower.remoteAddress }
+
+    func tryRead(into buffer: UnsafeMutableRawBufferPointer) -> TransportIO {
+        if closed {
+            return .failed(PorterError(.receiveFailed, "receiving from \(remoteAddress) failed: the TLS connection was already closed"), systemError: EBADF)
+        }
+        let ssl = ssl
+        let result = call { SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count)) }
+        switch interpret(result) {
+        case .done(let count): return .transferred(count)
+        case .closedCleanly: return .endOfStream
+        case .closedWithoutNotify:
+            endedWithoutNotice = true
+            return .endOfStream
+        case .wantRead, .wantWrite: return .wouldBlock(interest(result))
+        case .lowerFailed(let error): return .failed(error, systemError: 0)
+        case .failed(let reasons, let reason, let systemError):
+            let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
+            if let advice = clientCertificateAdvice(alertReason: reason) {
+                // TLS 1.3: the server judges the client certificate after the client's handshake is done.
+                return .failed(PorterError(.receiveFailed, "TLS receive from \(remoteAddress) failed: \(advice) (\(described))"), systemError: systemError)
             }
+            return .failed(PorterError(.receiveFailed, "TLS receive from \(remoteAddress) failed: \(described)"), systemError: systemError)
         }
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline?) async throws(PorterError) {
-        if closed { throw PorterError(.sendFailed, "sending to \(socket.remoteAddress) failed: the TLS connection was already closed") }
-        var offset = 0
-        while offset < bytes.count {
-            OpenSSLError.clear()
-            let chunk = UnsafeRawBufferPointer(rebasing: bytes[offset...])
-            let result = SSL_write(ssl, chunk.baseAddress, Int32(clamping: chunk.count))
-            switch OpenSSLError.interpret(result, ssl: ssl, socketError: socket.lastError) {
-            case .done(let count): offset += count
-            case .wantRead:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .readable, deadline: deadline, what: "sending to \(socket.remoteAddress)")
-            case .wantWrite:
-                try await IOPoller.shared.wait(fd: socket.fd, for: .writable, deadline: deadline, what: "sending to \(socket.remoteAddress)")
-            case .closedCleanly, .closedWithoutNotify:
-                throw PorterError(.sendFailed, "sending to \(socket.remoteAddress) failed: the server closed the TLS connection")
-            case .failed(let reasons, _, let systemError):
-                throw PorterError(.sendFailed, "TLS send to \(socket.remoteAddress) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))")
-            }
+    func tryWrite(_ bytes: UnsafeRawBufferPointer) -> TransportIO {
+        if closed {
+            return .failed(PorterError(.sendFailed, "sending to \(remoteAddress) failed: the TLS connection was already closed"), systemError: EBADF)
+        }
+        let ssl = ssl
+        let result = call { SSL_write(ssl, bytes.baseAddress, Int32(clamping: bytes.count)) }
+        switch interpret(result) {
+        case .done(let count): return .transferred(count)
+        case .wantRead, .wantWrite: return .wouldBlock(interest(result))
+        case .closedCleanly, .closedWithoutNotify:
+            return .failed(PorterError(.sendFailed, "sending to \(remoteAddress) failed: the server closed the TLS connection"), systemError: 0)
+        case .lowerFailed(let error): return .failed(error, systemError: 0)
+        case .failed(let reasons, _, let systemError):
+            return .failed(PorterError(.sendFailed, "TLS send to \(remoteAddress) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))"), systemError: systemError)
         }
     }
 
-    var isStale: Bool { socket.isStale }
+    var isStale: Bool { closed || lower.isStale }
 
     func close() {
         guard !closed else { return }
@@ -313,50 +367,36 @@ final class TLSStream: Transport, @unchecked Sendable {
         OpenSSLError.clear()
         _ = SSL_shutdown(ssl)
         OpenSSLError.clear()
-        socket.close()
+        lower.close()
     }
 }
 
-/// The BIO method through which OpenSSL reads and writes a ``TCPSocket``.
-enum SocketBIO {
+/// The BIO method through which OpenSSL reads and writes the layer below a
+/// ``TLSStream``. The callbacks note what that layer waited for or why it
+/// failed, for the stream to answer with.
+enum LowerLayerBIO {
     private struct Method: @unchecked Sendable { let pointer: OpaquePointer }
 
+    private static func stream(_ bio: OpaquePointer) -> TLSStream {
+        Unmanaged<TLSStream>.fromOpaque(BIO_get_data(bio)).takeUnretainedValue()
+    }
+
     private static let shared: Method = {
-        let method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "porter socket")!
+        let method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "porter lower layer")!
         _ = BIO_meth_set_write(method) { bio, data, length in
             guard let bio, let data, length > 0 else { return 0 }
-            let socket = Unmanaged<TCPSocket>.fromOpaque(BIO_get_data(bio)).takeUnretainedValue()
+            let stream = LowerLayerBIO.stream(bio)
             COpenSSL_BIO_clear_retry_flags(bio)
-            switch socket.tryWrite(UnsafeRawBufferPointer(start: data, count: Int(length))) {
-            case .transferred(let count): return Int32(count)
-            case .wouldBlock:
-                COpenSSL_BIO_set_retry_write(bio)
-                return -1
-            case .endOfStream:
-                socket.lastError = EPIPE
-                return -1
-            case .failed(let code):
-                socket.lastError = code
-                return -1
-            }
+            return answer(stream.lower.tryWrite(UnsafeRawBufferPointer(start: data, count: Int(length))), to: stream, bio: bio, writing: true)
         }
         _ = BIO_meth_set_read(method) { bio, data, length in
             guard let bio, let data, length > 0 else { return 0 }
-            let socket = Unmanaged<TCPSocket>.fromOpaque(BIO_get_data(bio)).takeUnretainedValue()
+            let stream = LowerLayerBIO.stream(bio)
             COpenSSL_BIO_clear_retry_flags(bio)
-            switch socket.tryRead(into: UnsafeMutableRawBufferPointer(start: data, count: Int(length))) {
-            case .transferred(let count): return Int32(count)
-            case .wouldBlock:
-                COpenSSL_BIO_set_retry_read(bio)
-                return -1
-            case .endOfStream: return 0
-            case .failed(let code):
-                socket.lastError = code
-                return -1
-            }
+            return answer(stream.lower.tryRead(into: UnsafeMutableRawBufferPointer(start: data, count: Int(length))), to: stream, bio: bio, writing: false)
         }
         _ = BIO_meth_set_ctrl(method) { _, command, _, _ in
-            // OpenSSL flushes after each record it writes; the socket has no buffer to flush.
+            // OpenSSL flushes after each record it writes; the layers below keep no buffer to flush.
             command == BIO_CTRL_FLUSH ? 1 : 0
         }
         _ = BIO_meth_set_create(method) { _ in 1 }
@@ -365,4 +405,26 @@ enum SocketBIO {
     }()
 
     static var method: OpaquePointer { shared.pointer }
+
+    /// A BIO callback's return value for what the layer below did, noting on the stream
+    /// what it waits for or why it failed.
+    private static func answer(_ result: TransportIO, to stream: TLSStream, bio: OpaquePointer, writing: Bool) -> Int32 {
+        switch result {
+        case .transferred(let count):
+            return Int32(count)
+        case .wouldBlock(let interest):
+            stream.lowerInterest = interest
+            if writing { COpenSSL_BIO_set_retry_write(bio) } else { COpenSSL_BIO_set_retry_read(bio) }
+            return -1
+        case .endOfStream:
+            // A read's end of stream is BIO's 0; a write cannot go on.
+            guard writing else { return 0 }
+            stream.lowerSystemError = EPIPE
+            return -1
+        case .failed(let error, let code):
+            stream.lowerFailure = error
+            stream.lowerSystemError = code
+            return -1
+        }
+    }
 }
