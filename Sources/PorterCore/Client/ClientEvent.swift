@@ -31,3 +31,14 @@ public enum ClientEvent: Sendable {
     /// The connection was closed, and why.
     case connectionClosed(connectionID: Int, reason: String)
 }
+
+extension ClientEvent {
+    /// The client's name for what an HTTP/1.1 exchange did on the wire.
+    init(_ event: HTTP1Exchange.Event) {
+        switch event {
+        case .requestHeadSent(let bytes): self = .requestHeadSent(bytes)
+        case .requestBodySent(let count): self = .requestBodySent(count)
+        case .responseHead(let head): self = .responseHead(head)
+        }
+    }
+}

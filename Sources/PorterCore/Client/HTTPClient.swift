@@ -125,7 +125,7 @@ public final class HTTPClient: Sendable {
                     exchange.connection.close()
                     throw PorterError(.tooManyRedirects, "maximum (\(maximum)) redirects followed; the next was to \(next.url)")
                 }
-                try await finishBeforeRedirect(exchange)
+                try await finishBeforeRedirect(exchange, events: events)
                 recorder.endLastHop(at: exchange.completedAt ?? Deadline.now())
                 precedingHeads.append(head)
                 redirectCount += 1
@@ -151,7 +151,7 @@ public final class HTTPClient: Sendable {
             defer { exchange.detach() }
             do {
                 let result = try await handler(response)
-                release(exchange)
+                release(exchange, events: events)
                 return result
             } catch {
                 exchange.connection.close()
@@ -215,27 +215,31 @@ public final class HTTPClient: Sendable {
     }
 
     /// How `url` is reached: directly, over a Unix socket, or through the proxy the options name.
-    private static func routing(for url: HTTPURL, options: RequestOptions) -> Connection.Routing {
+    private static func routing(for url: HTTPURL, options: RequestOptions) -> Connector.Routing {
         let proxy = options.noProxy?.matches(url) == true ? nil : options.proxy
-        return Connection.Routing(
+        return Connector.Routing(
             families: options.addressFamilies, unixSocketPath: options.unixSocketPath,
             overrides: options.addressOverrides, proxy: options.unixSocketPath == nil ? proxy : nil)
     }
 
     private func makeExchange(
-        for url: HTTPURL, routing: Connection.Routing, options: RequestOptions, totalDeadline: Deadline?, startedAt: UInt64
+        for url: HTTPURL, routing: Connector.Routing, options: RequestOptions, totalDeadline: Deadline?, startedAt: UInt64
     ) async throws(PorterError) -> HTTP1Exchange {
         let events = options.eventHandler
+        let settings = HTTP1Exchange.Settings(
+            limits: configuration.parserLimits, allowsHTTP09: options.allowsHTTP09, ignoresContentLength: options.ignoresContentLength,
+            deliversRaw: options.deliversRawBody, idleTimeout: options.idleTimeout)
+        let exchangeEvents = events.map { events in { (event: HTTP1Exchange.Event) in events(ClientEvent(event)) } }
         if let connection = pool.checkOut(origin: routing.poolKey(for: url)) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
-            return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, limits: configuration.parserLimits, options: options, totalDeadline: totalDeadline, events: events)
+            return HTTP1Exchange(connection: connection, isReused: true, startedAt: startedAt, settings: settings, totalDeadline: totalDeadline, events: exchangeEvents)
         }
         let connectDeadline = Deadline.earliest(
             totalDeadline, options.connectTimeout.map { Deadline.after($0, limit: "the connect timeout (\($0))") })
         let context = url.isSecure ? try tlsContext() : nil
-        let connection = try await Connection.open(
+        let connection = try await Connector.open(
             to: url, routing: routing, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
-        return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, limits: configuration.parserLimits, options: options, totalDeadline: totalDeadline, events: events)
+        return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, settings: settings, totalDeadline: totalDeadline, events: exchangeEvents)
     }
 
     private func tlsContext() throws(PorterError) -> TLSContext {
@@ -246,19 +250,19 @@ public final class HTTPClient: Sendable {
     }
 
     /// Returns the connection to the pool when the response was read to its end and allows reuse.
-    private func release(_ exchange: HTTP1Exchange) {
+    private func release(_ exchange: HTTP1Exchange, events: ((ClientEvent) -> Void)?) {
         let connection = exchange.connection
         exchange.discardReceivedBody()
         if exchange.leavesConnectionReusable && pool.checkIn(connection) {
-            exchange.events?(.connectionKept(connectionID: connection.id, host: connection.host))
+            events?(.connectionKept(connectionID: connection.id, host: connection.host))
         } else {
             connection.close()
-            exchange.events?(.connectionClosed(connectionID: connection.id, reason: exchange.isComplete ? "the server will not reuse it" : "the body was not read to its end"))
+            events?(.connectionClosed(connectionID: connection.id, reason: exchange.isComplete ? "the server will not reuse it" : "the body was not read to its end"))
         }
     }
 
     /// A redirect's own body is small, or not worth reading: read up to 64 KiB of it, else close.
-    private func finishBeforeRedirect(_ exchange: HTTP1Exchange) async throws(PorterError) {
+    private func finishBeforeRedirect(_ exchange: HTTP1Exchange, events: ((ClientEvent) -> Void)?) async throws(PorterError) {
         if case .contentLength(let length) = exchange.framing, length > 64 * 1024 {
             exchange.connection.close()
             return
@@ -269,7 +273,7 @@ public final class HTTPClient: Sendable {
         }
         do {
             try await exchange.discardBody()
-            release(exchange)
+            release(exchange, events: events)
         } catch {
             exchange.connection.close()
         }
@@ -302,7 +306,7 @@ public final class HTTPClient: Sendable {
 
     // MARK: - Request heads
 
-    private func makeHead(_ request: PendingRequest, options: RequestOptions, routing: Connection.Routing) throws(PorterError) -> RequestHead {
+    private func makeHead(_ request: PendingRequest, options: RequestOptions, routing: Connector.Routing) throws(PorterError) -> RequestHead {
         var fields = HeaderFields()
         let omitted = Set(options.omittedFields.map { $0.lowercased() })
         func isSet(_ name: String) -> Bool {

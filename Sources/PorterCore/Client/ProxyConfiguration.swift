@@ -20,7 +20,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
 
     /// The `Proxy-Authorization` value, when there are credentials.
     var authorization: String? {
-        credentials.map { "Basic " + Base64Encoding.encode(Array($0.utf8)) }
+        credentials.map { "Basic " + X509Fields.base64(Array($0.utf8)) }
     }
 
     /// The proxy the environment names for `url`, as curl reads it: `http_proxy`
@@ -50,78 +50,6 @@ public struct ProxyConfiguration: Sendable, Hashable {
             } else {
                 out.append(byte)
             }
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// A `no_proxy` list: `*`, host names (matching themselves and their
-/// subdomains, with or without a leading dot), IP addresses and CIDR ranges.
-public struct NoProxyList: Sendable, Hashable {
-    private let entries: [String]
-
-    /// Parses a comma- or space-separated list.
-    public init(_ text: String) {
-        entries = text.split(whereSeparator: { $0 == "," || $0 == " " }).map { $0.lowercased() }.filter { !$0.isEmpty }
-    }
-
-    /// Whether requests to `url` bypass the proxy.
-    public func matches(_ url: HTTPURL) -> Bool {
-        let host = url.host.lowercased()
-        for entry in entries {
-            if entry == "*" { return true }
-            if entry.contains("/") {
-                if Self.cidr(entry, contains: host) { return true }
-                continue
-            }
-            var name = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
-            if name.hasPrefix("[") && name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
-            if host == name || host.hasSuffix("." + name) { return true }
-        }
-        return false
-    }
-
-    /// Whether the IP literal `host` lies in the range `entry` (`10.0.0.0/8`, `fd00::/8`).
-    private static func cidr(_ entry: String, contains host: String) -> Bool {
-        let parts = entry.split(separator: "/")
-        guard parts.count == 2, let bits = Int(parts[1]),
-              let network = addressBytes(String(parts[0])), let address = addressBytes(host),
-              network.count == address.count, bits >= 0, bits <= network.count * 8 else { return false }
-        var remaining = bits
-        for index in 0..<network.count where remaining > 0 {
-            let take = min(8, remaining)
-            let mask: UInt8 = take == 8 ? 0xFF : ~(0xFF >> UInt8(take))
-            if network[index] & mask != address[index] & mask { return false }
-            remaining -= take
-        }
-        return true
-    }
-
-    private static func addressBytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
-    }
-}
-
-/// RFC 4648 base64, for `Basic` credentials.
-enum Base64Encoding {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let b0 = bytes[index]
-            let b1 = index + 1 < bytes.count ? bytes[index + 1] : 0
-            let b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(index + 1 < bytes.count ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
-            index += 3
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -39,22 +39,31 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a numeric IPv4 or IPv6 address (no brackets) with a port; nil when `text` is not numeric.
     public init?(numericHost text: String, port: Int) {
-        var v4 = sockaddr_in()
-        if inet_pton(AF_INET, text, &v4.sin_addr) == 1 {
+        guard let octets = Self.octets(ofNumericHost: text) else { return nil }
+        if octets.count == 4 {
+            var v4 = sockaddr_in()
+            withUnsafeMutableBytes(of: &v4.sin_addr) { $0.copyBytes(from: octets) }
             v4.sin_family = sa_family_t(AF_INET)
             v4.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
             storage = withUnsafeBytes(of: &v4) { Array($0) }
             family = .ipv4
-            return
-        }
-        var v6 = sockaddr_in6()
-        if inet_pton(AF_INET6, text, &v6.sin6_addr) == 1 {
+        } else {
+            var v6 = sockaddr_in6()
+            withUnsafeMutableBytes(of: &v6.sin6_addr) { $0.copyBytes(from: octets) }
             v6.sin6_family = sa_family_t(AF_INET6)
             v6.sin6_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
             storage = withUnsafeBytes(of: &v6) { Array($0) }
             family = .ipv6
-            return
         }
+    }
+
+    /// The 4 (IPv4) or 16 (IPv6) bytes of a numeric address in standard text form, or nil.
+    /// The one place Porter parses address text (`inet_pton`).
+    public static func octets(ofNumericHost text: String) -> [UInt8]? {
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
         return nil
     }
 

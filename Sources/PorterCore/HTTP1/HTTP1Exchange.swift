@@ -1,16 +1,40 @@
 /// One request and its response on one ``Connection``: the place where the
-/// sans-IO codec meets the transport.
+/// sans-IO codec meets the transport, for the client's requests and for a
+/// proxy's `CONNECT` alike.
 ///
 /// Body bytes are handed to the consumer as slices of the connection's read
 /// buffer, valid only during the call. Used by one task.
 final class HTTP1Exchange {
+    /// How an exchange reads its response, and how long it waits.
+    struct Settings {
+        var limits = ResponseParser.Limits()
+        /// Accept a response without a status line (HTTP/0.9).
+        var allowsHTTP09 = false
+        /// Read the body until the connection closes, whatever `Content-Length` says.
+        var ignoresContentLength = false
+        /// Deliver body bytes as they arrived, framing included (curl's `--raw`).
+        var deliversRaw = false
+        /// The longest wait for the next bytes of the response.
+        var idleTimeout: Duration?
+    }
+
+    /// What the exchange did on the wire, as it happens.
+    enum Event {
+        /// The request head was sent, exactly these bytes.
+        case requestHeadSent([UInt8])
+        /// A request body of this many bytes was sent.
+        case requestBodySent(Int)
+        /// A response head arrived (interim or final).
+        case responseHead(ResponseHead)
+    }
+
     let connection: Connection
     /// Whether the connection came from the pool (a failure before any response byte may then be retried).
     let isReusedConnection: Bool
     private var parser: ResponseParser
     private let totalDeadline: Deadline?
     private let idleTimeout: Duration?
-    let events: ((ClientEvent) -> Void)?
+    private let events: ((Event) -> Void)?
     private(set) var receivedAnyByte = false
     private(set) var isComplete = false
     private(set) var trailers = HeaderFields()
@@ -31,17 +55,16 @@ final class HTTP1Exchange {
     /// this exchange's (it may be pooled and carrying another request, or closed).
     private(set) var isDetached = false
 
-    init(connection: Connection, isReused: Bool, startedAt: UInt64, limits: ResponseParser.Limits, options: RequestOptions, totalDeadline: Deadline?, events: ((ClientEvent) -> Void)?) {
-        let idleTimeout = options.idleTimeout
+    init(connection: Connection, isReused: Bool, startedAt: UInt64 = Deadline.now(), settings: Settings, totalDeadline: Deadline?, events: ((Event) -> Void)?) {
         self.connection = connection
         self.startedAt = startedAt
         isReusedConnection = isReused
-        parser = ResponseParser(limits: limits)
-        parser.allowsHTTP09 = options.allowsHTTP09
-        parser.ignoresContentLength = options.ignoresContentLength
-        deliversRaw = options.deliversRawBody
+        parser = ResponseParser(limits: settings.limits)
+        parser.allowsHTTP09 = settings.allowsHTTP09
+        parser.ignoresContentLength = settings.ignoresContentLength
+        deliversRaw = settings.deliversRaw
         self.totalDeadline = totalDeadline
-        self.idleTimeout = idleTimeout
+        idleTimeout = settings.idleTimeout
         self.events = events
     }
 
@@ -64,7 +87,6 @@ final class HTTP1Exchange {
         let headCount = bytes.count
         if case .bytes(let content) = body { bytes += content }
         parser.begin(requestMethod: head.method)
-        connection.requestCount += 1
         requestSentAt = Deadline.now()
         try await connection.write(bytes, deadline: totalDeadline)
         events?(.requestHeadSent(Array(bytes[..<headCount])))
@@ -109,7 +131,7 @@ final class HTTP1Exchange {
                 event = try nextEvent()
             } catch where error.code == .malformedStatusLine && startsWithTLSRecord {
                 throw PorterError(.malformedStatusLine, "the server at \(connection.host) port \(connection.remoteAddress.port) answered in TLS, not plain HTTP: try https://")
-            } catch where error.code == .malformedStatusLine && connection.requestCount > 1 {
+            } catch where error.code == .malformedStatusLine && isReusedConnection {
                 // On a reused connection these bytes are no HTTP/0.9 answer but a stray tail of
                 // the previous response, or a server that lost track of the framing.
                 throw PorterError(.malformedHeaderField, "the answer on the reused connection to \(connection.host) is not an HTTP/1.x response: \(error.reason)")

@@ -96,11 +96,7 @@ enum X509Fields {
 
     /// The bytes of an address written as text, or nil when `text` is not one in standard form.
     static func ipAddressOctets(_ text: String) -> [UInt8]? {
-        var v4 = [UInt8](repeating: 0, count: 4)
-        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
-        var v6 = [UInt8](repeating: 0, count: 16)
-        if inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
-        return nil
+        SocketAddress.octets(ofNumericHost: text)
     }
 
     // MARK: - Times and numbers
