@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PorterCore", targets: ["PorterCore"]),
+        .library(name: "PorterTools", targets: ["PorterTools"]),
         .executable(name: "porter", targets: ["porter"]),
     ],
     dependencies: [
@@ -31,6 +32,12 @@ let package = Package(
             path: "Modules/CIDN2",
             pkgConfig: "libidn2",
             providers: [.apt(["libidn2-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPSL",
+            path: "Modules/CPSL",
+            pkgConfig: "libpsl",
+            providers: [.apt(["libpsl-dev"])]
         ),
         .systemLibrary(
             name: "CZlib",
@@ -63,9 +70,20 @@ let package = Package(
                 "COpenSSL",
                 "CLinuxIO",
                 "CIDN2",
+                "CPSL",
                 "CZlib",
                 "CBrotli",
                 "CZstd",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        /// Applications of the client: the port 80 / port 443 comparison and certificate
+        /// inspection, on PorterCore's public API and its `PorterTools` SPI.
+        .target(
+            name: "PorterTools",
+            dependencies: [
+                "PorterCore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strictSettings
@@ -74,6 +92,7 @@ let package = Package(
             name: "porter",
             dependencies: [
                 "PorterCore",
+                "PorterTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -92,6 +111,8 @@ let package = Package(
         ),
         .testTarget(name: "CLITests", dependencies: ["porter", "PorterTestSupport"]),
         .testTarget(name: "CertificateTests", dependencies: ["PorterCore", "PorterTestSupport"]),
+        .testTarget(name: "ToolsTests", dependencies: ["PorterCore", "PorterTools", "PorterTestSupport"]),
+        .testTarget(name: "TestSupportTests", dependencies: ["PorterTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,13 +17,6 @@ enum HTTPDate {
             }
         }
         guard let day, let month, let year, let clock, (1...31).contains(day), year >= 1601 else { return nil }
-        // Days from the civil date (Howard Hinnant's algorithm), no Foundation needed.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
-        return Int64(days) * 86_400 + Int64(clock.0 * 3600 + clock.1 * 60 + clock.2)
+        return UTCCalendar.seconds(year: year, month: month, day: day, hour: clock.0, minute: clock.1, second: clock.2)
     }
 }

@@ -20,7 +20,7 @@ public struct ProxyConfiguration: Sendable, Hashable {
 
     /// The `Proxy-Authorization` value, when there are credentials.
     var authorization: String? {
-        credentials.map { "Basic " + X509Fields.base64(Array($0.utf8)) }
+        credentials.map { "Basic " + ByteEncoding.base64(Array($0.utf8)) }
     }
 
     /// The proxy the environment names for `url`, as curl reads it: `http_proxy`

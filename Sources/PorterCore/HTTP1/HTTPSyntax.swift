@@ -66,8 +66,5 @@ enum HTTPSyntax {
     }
 
     /// Two upper-case hexadecimal digits for `byte`.
-    static func hex2(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
+    static func hex2(_ byte: UInt8) -> String { ByteEncoding.hex([byte]) }
 }

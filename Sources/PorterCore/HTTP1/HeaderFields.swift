@@ -90,7 +90,7 @@ public struct HeaderFields: Sendable, Hashable, RandomAccessCollection {
 
 extension StringProtocol {
     /// The string without leading and trailing spaces and horizontal tabs.
-    func trimmingASCIIWhitespace() -> Substring {
+    @_spi(PorterTools) public func trimmingASCIIWhitespace() -> Substring {
         let s = Substring(self)
         guard let first = s.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
         let last = s.lastIndex(where: { $0 != " " && $0 != "\t" })!

@@ -29,7 +29,7 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// Set for `porter cert`'s handshakes, which judge the certificates
     /// afterwards and must see weak ones (a SHA-1 signature, an RSA-1024 key)
     /// instead of failing the handshake on them: security level 0.
-    var inspectsOnly = false
+    @_spi(PorterTools) public var inspectsOnly = false
 
     /// Creates a configuration; by default the system trust store is used and the peer is verified.
     public init(

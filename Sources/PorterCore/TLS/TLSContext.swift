@@ -22,7 +22,7 @@ final class TLSContext: @unchecked Sendable {
     init(configuration: TLSConfiguration) throws(PorterError) {
         OpenSSLError.clear()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
-            throw PorterError(.tlsConfigurationInvalid, "cannot create a TLS context: \(OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0))")
+            throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "cannot create a TLS context")
         }
         pointer = context
         self.configuration = configuration
@@ -55,14 +55,12 @@ final class TLSContext: @unchecked Sendable {
         if configuration.caFile != nil || configuration.caDirectory != nil {
             if let file = configuration.caFile {
                 guard SSL_CTX_load_verify_locations(context, file, nil) == 1 else {
-                    let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
-                    throw PorterError(.tlsConfigurationInvalid, "cannot load CA certificates from \(file): \(reasons)")
+                    throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "cannot load CA certificates from \(file)")
                 }
             }
             if let directory = configuration.caDirectory {
                 guard SSL_CTX_load_verify_locations(context, nil, directory) == 1 else {
-                    let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
-                    throw PorterError(.tlsConfigurationInvalid, "cannot use CA directory \(directory): \(reasons)")
+                    throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "cannot use CA directory \(directory)")
                 }
             }
         } else {
@@ -83,16 +81,15 @@ final class TLSContext: @unchecked Sendable {
             return
         }
         guard SSL_CTX_use_certificate_chain_file(context, certificateFile) == 1 else {
-            let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
-            throw PorterError(.clientCertificateInvalid, "cannot load the client certificate \(certificateFile): \(reasons)")
+            throw OpenSSLErrorStack.drain().error(.clientCertificateInvalid, "cannot load the client certificate \(certificateFile)")
         }
         let keyFile = configuration.clientKeyFile ?? certificateFile
         guard SSL_CTX_use_PrivateKey_file(context, keyFile, SSL_FILETYPE_PEM) == 1 else {
-            let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
-            if reasons.contains("key values mismatch") {
+            let stack = OpenSSLErrorStack.drain()
+            if stack.entries.contains(where: { $0.reason == X509_R_KEY_VALUES_MISMATCH }) {
                 throw PorterError(.clientCertificateInvalid, "the private key \(keyFile) does not belong to the client certificate \(certificateFile)")
             }
-            throw PorterError(.clientCertificateInvalid, "cannot load the client private key \(keyFile): \(reasons)")
+            throw stack.error(.clientCertificateInvalid, "cannot load the client private key \(keyFile)")
         }
         guard SSL_CTX_check_private_key(context) == 1 else {
             OpenSSLError.clear()

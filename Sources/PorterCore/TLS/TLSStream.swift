@@ -64,7 +64,7 @@ final class TLSStream: Transport, @unchecked Sendable {
     ) async throws(PorterError) -> TLSStream {
         OpenSSLError.clear()
         guard let ssl = SSL_new(context.pointer), let bio = BIO_new(LowerLayerBIO.method) else {
-            throw PorterError(.tlsHandshakeFailed, "cannot create a TLS session: \(OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0))")
+            throw OpenSSLErrorStack.drain().error(.tlsHandshakeFailed, "cannot create a TLS session")
         }
         SSL_set_bio(ssl, bio, bio)
         SSL_set_connect_state(ssl)
@@ -118,8 +118,9 @@ final class TLSStream: Transport, @unchecked Sendable {
             case .closedCleanly, .closedWithoutNotify:
                 failedHandshake?(stream.readSessionInfo(), 0, "the server closed the connection")
                 throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server closed the connection")
-            case .failed(let reasons, let reason, let systemError):
-                failedHandshake?(stream.readSessionInfo(), reason, OpenSSLError.describe(reasons: reasons, systemError: systemError))
+            case .failed(let stack, let systemError):
+                let reason = stack.firstReason
+                failedHandshake?(stream.readSessionInfo(), reason, stack.description(systemError: systemError))
                 let verifyResult = SSL_get_verify_result(ssl)
                 if verifyResult != X509_V_OK && context.configuration.verifiesPeer {
                     throw VerificationFailure.error(for: ssl, record: stream.verifyFailure, verifyResult: verifyResult, host: host)
@@ -127,7 +128,7 @@ final class TLSStream: Transport, @unchecked Sendable {
                 if reason == SSL_R_WRONG_VERSION_NUMBER || reason == SSL_R_PACKET_LENGTH_TOO_LONG {
                     throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server did not answer in TLS (is this a plain HTTP port? try http://)")
                 }
-                let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
+                let described = stack.description(systemError: systemError)
                 if let advice = stream.clientCertificateAdvice(alertReason: reason) {
                     throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(advice) (\(described))")
                 }
@@ -240,8 +241,8 @@ final class TLSStream: Transport, @unchecked Sendable {
             case .done: return .data
             case .closedCleanly, .closedWithoutNotify: return .closed
             case .lowerFailed(let error): return .failed(reason: 0, description: error.reason)
-            case .failed(let reasons, let reason, let systemError):
-                return .failed(reason: reason, description: OpenSSLError.describe(reasons: reasons, systemError: systemError))
+            case .failed(let stack, let systemError):
+                return .failed(reason: stack.firstReason, description: stack.description(systemError: systemError))
             case .wantRead, .wantWrite:
                 if receivedSession && !clientCertificateRequested { return .quiet }
                 do {
@@ -278,7 +279,7 @@ final class TLSStream: Transport, @unchecked Sendable {
         case closedWithoutNotify
         /// The layer below failed for a reason of its own (no `errno`: e.g. a TLS layer under this one).
         case lowerFailed(PorterError)
-        case failed(reasons: [String], libraryReason: Int32, systemError: Int32)
+        case failed(OpenSSLErrorStack, systemError: Int32)
     }
 
     /// Runs one `SSL_*` call with a clear error queue and fresh notes of the layer below.
@@ -299,9 +300,9 @@ final class TLSStream: Transport, @unchecked Sendable {
         case .closedWithoutNotify:
             if let lowerFailure, lowerSystemError == 0 { return .lowerFailed(lowerFailure) }
             return .closedWithoutNotify
-        case .failed(let reasons, let reason, let systemError):
-            if let lowerFailure, systemError == 0, reasons.isEmpty { return .lowerFailed(lowerFailure) }
-            return .failed(reasons: reasons, libraryReason: reason, systemError: systemError)
+        case .failed(let stack, let systemError):
+            if let lowerFailure, systemError == 0, stack.isEmpty { return .lowerFailed(lowerFailure) }
+            return .failed(stack, systemError: systemError)
         }
     }
 
@@ -331,9 +332,9 @@ final class TLSStream: Transport, @unchecked Sendable {
             return .endOfStream
         case .wantRead, .wantWrite: return .wouldBlock(interest(result))
         case .lowerFailed(let error): return .failed(error, systemError: 0)
-        case .failed(let reasons, let reason, let systemError):
-            let described = OpenSSLError.describe(reasons: reasons, systemError: systemError)
-            if let advice = clientCertificateAdvice(alertReason: reason) {
+        case .failed(let stack, let systemError):
+            let described = stack.description(systemError: systemError)
+            if let advice = clientCertificateAdvice(alertReason: stack.firstReason) {
                 // TLS 1.3: the server judges the client certificate after the client's handshake is done.
                 return .failed(PorterError(.receiveFailed, "TLS receive from \(remoteAddress) failed: \(advice) (\(described))"), systemError: systemError)
             }
@@ -353,8 +354,8 @@ final class TLSStream: Transport, @unchecked Sendable {
         case .closedCleanly, .closedWithoutNotify:
             return .failed(PorterError(.sendFailed, "sending to \(remoteAddress) failed: the server closed the TLS connection"), systemError: 0)
         case .lowerFailed(let error): return .failed(error, systemError: 0)
-        case .failed(let reasons, _, let systemError):
-            return .failed(PorterError(.sendFailed, "TLS send to \(remoteAddress) failed: \(OpenSSLError.describe(reasons: reasons, systemError: systemError))"), systemError: systemError)
+        case .failed(let stack, let systemError):
+            return .failed(stack.error(.sendFailed, "TLS send to \(remoteAddress) failed", systemError: systemError), systemError: systemError)
         }
     }
 

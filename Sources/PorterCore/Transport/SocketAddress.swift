@@ -112,11 +112,11 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Turns a host name into socket addresses with `getaddrinfo`, off the cooperative pool.
-enum Resolver {
+@_spi(PorterTools) public enum Resolver {
     /// Every address of `host` for `port`, in the order the system prefers (RFC 6724).
     ///
     /// A numeric IPv4 or IPv6 host is returned as is, without a lookup.
-    static func resolve(host: String, port: Int) async throws(PorterError) -> [SocketAddress] {
+    public static func resolve(host: String, port: Int) async throws(PorterError) -> [SocketAddress] {
         if let numeric = SocketAddress(numericHost: host, port: port) { return [numeric] }
         let result: Result<[SocketAddress], PorterError> = await BlockingCall.run {
             var hints = addrinfo()

@@ -49,7 +49,7 @@ public struct CertificateVerifier: Sendable {
     /// trust anchor (OpenSSL's verify depth), or nil for OpenSSL's default (100).
     public var maximumDepth: Int?
     /// Which command's options the explanations' advice names.
-    var wording: ChainContext.Wording = .offline
+    @_spi(PorterTools) public var wording: ChainContext.Wording = .offline
 
     /// Creates a verifier; by default it trusts the system store, checks no name and uses the clock.
     public init(
@@ -181,7 +181,7 @@ public struct CertificateVerifier: Sendable {
         }
         defer { X509_STORE_CTX_free(context) }
         guard X509_STORE_CTX_init(context, store, leaf.handle.pointer, stack) == 1 else {
-            outcome.setupFailure = "cannot start verification: \(OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0))"
+            outcome.setupFailure = "cannot start verification: \(OpenSSLErrorStack.drain())"
             return outcome
         }
         // What libssl uses for a client checking a server: purpose and trust sslserver.

@@ -6,19 +6,35 @@ internal import COpenSSL
 /// Turns OpenSSL's verification errors into ``CertificateProblem``s that name
 /// the certificate at fault and say what would fix it. Built and used by one
 /// ``CertificateVerifier/verify(leaf:intermediates:)`` call.
-struct ChainContext {
-    let chain: [Certificate]
+@_spi(PorterTools) public struct ChainContext {
+    /// The chain as built, leaf first.
+    public let chain: [Certificate]
     /// Whether the last certificate of ``chain`` is one of the trust anchors.
-    let endsInTrustAnchor: Bool
-    let peerName: CertificateVerifier.PeerName?
-    let time: CertificateTime
+    public let endsInTrustAnchor: Bool
+    /// The name the leaf was checked against.
+    public let peerName: CertificateVerifier.PeerName?
+    /// The time the chain was judged at.
+    public let time: CertificateTime
     /// Whether ``time`` is the clock's time rather than one the caller chose.
-    let timeIsNow: Bool
+    public let timeIsNow: Bool
     /// Which options the advice names: `porter verify`'s or a connection's.
-    var wording: Wording = .offline
+    public var wording: Wording = .offline
+
+    /// Creates a context for explaining a chain's problems.
+    public init(
+        chain: [Certificate], endsInTrustAnchor: Bool, peerName: CertificateVerifier.PeerName?, time: CertificateTime,
+        timeIsNow: Bool, wording: Wording = .offline
+    ) {
+        self.chain = chain
+        self.endsInTrustAnchor = endsInTrustAnchor
+        self.peerName = peerName
+        self.time = time
+        self.timeIsNow = timeIsNow
+        self.wording = wording
+    }
 
     /// The command whose options an explanation's advice names.
-    enum Wording {
+    public enum Wording: Sendable {
         /// `porter verify`: `--ca` and `--untrusted`.
         case offline
         /// A connection (`porter URL`, `porter cert`): `--cacert`.
@@ -36,7 +52,7 @@ struct ChainContext {
     // MARK: - Naming certificates
 
     /// E.g. `the leaf certificate CN=localhost`, `the intermediate CN=Issuing CA`, `the root CN=Root`.
-    func named(_ index: Int?, _ certificate: Certificate? = nil) -> String {
+    public func named(_ index: Int?, _ certificate: Certificate? = nil) -> String {
         guard let certificate = certificate ?? index.flatMap(certificate(at:)) else { return "a certificate in the chain" }
         return "\(role(index, certificate)) \(certificate.subject)"
     }
@@ -54,7 +70,7 @@ struct ChainContext {
 
     /// `when` relative to the validation time: `23 days ago (2026-10-29T00:00:00Z)`,
     /// `in 5 hours (…)`, or, when the time was given, `on 2021-01-01T00:00:00Z, 365 days before the validation time …`.
-    func relative(_ when: CertificateTime) -> String {
+    public func relative(_ when: CertificateTime) -> String {
         let seconds = when.secondsSinceEpoch - time.secondsSinceEpoch
         let magnitude = seconds.magnitude
         let amount: String
@@ -148,7 +164,7 @@ struct ChainContext {
 
     // MARK: - Wording shared with Porter's own checks
 
-    func renewal(_ index: Int?, _ certificate: Certificate) -> String {
+    public func renewal(_ index: Int?, _ certificate: Certificate) -> String {
         if index == 0 { return "the server must renew it" }
         if let index, index == chain.count - 1, endsInTrustAnchor { return "replace it in the trust store with a current root" }
         return "the server must send the CA's current certificate, or the CA must renew it"

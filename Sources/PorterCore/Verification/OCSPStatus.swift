@@ -122,7 +122,7 @@ public struct OCSPStatus: Sendable, Hashable {
         defer { COpenSSL_sk_X509_free(stack) }
         for certificate in untrusted + [issuer] { _ = COpenSSL_sk_X509_push(stack, certificate.handle.pointer) }
         guard OCSP_basic_verify(basic, stack, store, 0) == 1 else {
-            let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
+            let reasons = OpenSSLErrorStack.drain()
             return OCSPStatus(state: .invalid("its signature does not verify against the trust anchors: \(reasons)"), thisUpdate: produced, nextUpdate: next)
         }
         // RFC 6960 §3.2 item 6: thisUpdate not in the future, nextUpdate not in the past.

@@ -84,6 +84,6 @@ public struct PinnedPublicKeys: Sendable, Hashable, CustomStringConvertible {
             throw PorterError(.fileReadFailed, "cannot encode the public key in \(path)")
         }
         defer { COpenSSL_OPENSSL_free(der) }
-        return X509Fields.base64(X509Fields.sha256(Array(UnsafeBufferPointer(start: der, count: Int(length)))))
+        return ByteEncoding.base64(X509Fields.sha256(Array(UnsafeBufferPointer(start: der, count: Int(length)))))
     }
 }

@@ -88,8 +88,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
             return certificate
         }
         guard let decoded else {
-            let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
-            throw PorterError(.certificateDecodingFailed, "the bytes are not a DER certificate: \(reasons)")
+            throw OpenSSLErrorStack.drain().error(.certificateDecodingFailed, "the bytes are not a DER certificate")
         }
         self.init(handle: X509Handle(taking: decoded))
     }
@@ -136,7 +135,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         }
         let last = ERR_peek_last_error()
         let endOfInput = last == 0 || (ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE)
-        let reasons = OpenSSLError.describe(reasons: OpenSSLError.drain().0, systemError: 0)
+        let reasons = OpenSSLErrorStack.drain()
         guard endOfInput else {
             let position = certificates.isEmpty ? "" : " after certificate \(certificates.count)"
             return .failure(PorterError(.certificateDecodingFailed, "\(source) holds a malformed certificate\(position): \(reasons)"))
@@ -153,15 +152,15 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         self.handle = handle
         derBytes = X509Fields.der(pointer)
         version = Int(X509_get_version(pointer)) + 1
-        subject = X509Text.subject(pointer)
-        issuer = X509Text.issuer(pointer)
+        subject = X509Fields.subject(pointer)
+        issuer = X509Fields.issuer(pointer)
         commonNames = X509Fields.commonNames(X509_get_subject_name(pointer))
         subjectAlternativeNames = X509Fields.subjectAlternativeNames(pointer)
         notBefore = X509Fields.time(X509_get0_notBefore(pointer))
         notAfter = X509Fields.time(X509_get0_notAfter(pointer))
         serialNumber = X509Fields.serial(pointer).hex
-        sha256Fingerprint = X509Fields.colonHex(X509Fields.sha256(derBytes))
-        subjectPublicKeyInfoSHA256 = X509Fields.base64(X509Fields.sha256(X509Fields.subjectPublicKeyInfo(pointer)))
+        sha256Fingerprint = ByteEncoding.hex(X509Fields.sha256(derBytes), separator: UInt8(ascii: ":"))
+        subjectPublicKeyInfoSHA256 = ByteEncoding.base64(X509Fields.sha256(X509Fields.subjectPublicKeyInfo(pointer)))
         publicKey = X509Fields.publicKey(pointer)
         signatureAlgorithm = X509Fields.signatureAlgorithm(pointer)
         basicConstraints = X509Fields.basicConstraints(pointer)

@@ -64,18 +64,15 @@ public struct CertificateTime: Sendable, Hashable, Comparable, CustomStringConve
             }
             guard scanner.atEnd else { return nil }
         }
-        let days = Self.daysSinceEpoch(year: year, month: month, day: day)
-        secondsSinceEpoch = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offset)
+        secondsSinceEpoch = UTCCalendar.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second) - Int64(offset)
     }
 
     /// The instant in ISO 8601, in UTC, to the second: `2026-10-29T12:00:00Z`.
     public var iso8601: String {
-        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
-        let secondOfDay = Int(secondsSinceEpoch - days * 86_400)
-        let (year, month, day) = Self.civilDate(daysSinceEpoch: Int(days))
+        let (year, month, day, hour, minute, second) = UTCCalendar.components(of: secondsSinceEpoch)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let yearText = year >= 0 && year < 10_000 ? String(repeating: "0", count: 4 - "\(year)".count) + "\(year)" : "\(year)"
-        return "\(yearText)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))Z"
+        return "\(yearText)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
     }
 
     /// The ISO 8601 form, as ``iso8601``.
@@ -91,28 +88,7 @@ public struct CertificateTime: Sendable, Hashable, Comparable, CustomStringConve
         Int((later.secondsSinceEpoch - secondsSinceEpoch) / 86_400)
     }
 
-    // MARK: - Calendar arithmetic (proleptic Gregorian, after H. Hinnant's days_from_civil)
-
-    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilDate(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
+    // MARK: - Calendar
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -31,7 +31,7 @@ enum X509Fields {
         case GEN_IPADD:
             let octets = bytes(name.pointee.d.iPAddress)
             return ipAddressText(octets).map(SubjectAlternativeName.ipAddress) ?? .other("IP:<\(octets.count) bytes>")
-        case GEN_DIRNAME: return .directoryName(X509Text.name(name.pointee.d.directoryName))
+        case GEN_DIRNAME: return .directoryName(X509Fields.name(name.pointee.d.directoryName))
         case GEN_OTHERNAME: return .other("othername")
         case GEN_RID: return .other("Registered ID")
         default: return .other("(unsupported name type \(name.pointee.type))")
@@ -99,13 +99,28 @@ enum X509Fields {
         SocketAddress.octets(ofNumericHost: text)
     }
 
+    // MARK: - Names
+
+    /// A subject or issuer name in RFC 2253 form, e.g. `CN=localhost,O=Example`.
+    static func name(_ name: OpaquePointer?) -> String {
+        guard let name, let bio = BIO_new(BIO_s_mem()) else { return "(no name)" }
+        defer { BIO_free(bio) }
+        _ = X509_NAME_print_ex(bio, name, 0, COpenSSL_XN_FLAG_RFC2253())
+        var data: UnsafeMutablePointer<CChar>?
+        let length = COpenSSL_BIO_get_mem_data(bio, &data)
+        guard let data, length > 0 else { return "" }
+        return String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+    }
+
+    static func subject(_ certificate: OpaquePointer) -> String { name(X509_get_subject_name(certificate)) }
+    static func issuer(_ certificate: OpaquePointer) -> String { name(X509_get_issuer_name(certificate)) }
+
     // MARK: - Times and numbers
 
     static func time(_ time: UnsafePointer<ASN1_TIME>?) -> CertificateTime {
         var parts = tm()
         guard let time, ASN1_TIME_to_tm(time, &parts) == 1 else { return CertificateTime(secondsSinceEpoch: 0) }
-        let days = CertificateTime.daysSinceEpoch(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-        return CertificateTime(secondsSinceEpoch: Int64(days) * 86_400 + Int64(parts.tm_hour) * 3600 + Int64(parts.tm_min) * 60 + Int64(parts.tm_sec))
+        return CertificateTime(secondsSinceEpoch: UTCCalendar.seconds(of: &parts))
     }
 
     /// What the serial number is: its hexadecimal text, and what RFC 5280 §4.1.2.2 asks of it.
@@ -136,12 +151,7 @@ enum X509Fields {
 
     // MARK: - Digests
 
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        _ = bytes.withUnsafeBytes { raw in EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil) }
-        return Array(digest.prefix(Int(length)))
-    }
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] { SHA256Digest.digest(bytes) }
 
     static func der(_ certificate: OpaquePointer) -> [UInt8] {
         let length = i2d_X509(certificate, nil)
@@ -165,23 +175,6 @@ enum X509Fields {
             _ = i2d_X509_PUBKEY(key, &cursor)
         }
         return bytes
-    }
-
-    static func base64(_ bytes: [UInt8]) -> String {
-        var output = [UInt8](repeating: 0, count: (bytes.count + 2) / 3 * 4 + 1)
-        let length = EVP_EncodeBlock(&output, bytes, Int32(bytes.count))
-        return String(decoding: output.prefix(Int(max(0, length))), as: UTF8.self)
-    }
-
-    static func colonHex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var text: [UInt8] = []
-        for (index, byte) in bytes.enumerated() {
-            if index > 0 { text.append(UInt8(ascii: ":")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     // MARK: - Keys and algorithms

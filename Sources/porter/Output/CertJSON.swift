@@ -1,19 +1,20 @@
 import PorterCore
+import PorterTools
 
 /// `porter cert --json`: the same content as the text report, as one JSON
 /// object whose keys keep their order from release to release.
 ///
 /// Certificates use `porter verify --json`'s object; absent values are `null`.
 enum CertJSON {
-    typealias Object = Verify.JSONObject
-    typealias Value = Verify.JSONValue
+    typealias Object = JSONObject
+    typealias Value = JSONValue
 
     static func document(_ inspections: [CertificateInspection], exitStatus: Int32, trustSource: String) -> String {
         var root = Object()
         root.add("exitStatus", .number(Int(exitStatus)))
         root.add("trustAnchors", .string(trustSource))
         root.add("targets", .array(inspections.map(target)))
-        return Value.object(root).rendered(indent: "") + "\n"
+        return Value.object(root).rendered()
     }
 
     static func target(_ inspection: CertificateInspection) -> Value {
@@ -59,9 +60,9 @@ enum CertJSON {
         let verification = inspection.verification
         let time = verification?.validationTime ?? .now
         object.add("sentChain", .array(inspection.sentChain.enumerated().map { index, certificate in
-            Verify.certificateJSON(certificate, index: index, role: CertText.sentRole(index, certificate), at: time)
+            CertificateJSON.certificate(certificate, index: index, role: CertText.sentRole(index, certificate), at: time)
         }))
-        object.add("peerName", verification?.peerName.map(Verify.peerNameJSON) ?? .null)
+        object.add("peerName", verification?.peerName.map(CertificateJSON.peerName) ?? .null)
         object.add("verified", .bool(verification?.isValid ?? false))
         object.add("endsInTrustAnchor", .bool(verification?.endsInTrustAnchor ?? false))
         object.add("verifiedChain", verification.map { report in
@@ -70,7 +71,7 @@ enum CertJSON {
                 let certificate = report.chain[index]
                 item.add("index", .number(index))
                 item.add("sentAs", inspection.sentChain.firstIndex(of: certificate).map { .number($0) } ?? .null)
-                item.add("certificate", Verify.certificateJSON(certificate, index: index, role: Verify.role(index, in: report), at: time))
+                item.add("certificate", CertificateJSON.certificate(certificate, index: index, role: CertificateText.role(index, in: report), at: time))
                 return .object(item)
             })
         } ?? .null)

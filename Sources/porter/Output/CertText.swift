@@ -1,4 +1,5 @@
 import PorterCore
+import PorterTools
 
 /// The human-readable report of `porter cert`: per target the handshake, the
 /// chain as sent, the chain as verified and the verdict.
@@ -91,7 +92,7 @@ struct CertText {
             lines.append("chain as built (no trust anchor reached; it does not verify):")
         }
         for (index, certificate) in verification.chain.enumerated() {
-            let role = Verify.role(index, in: verification)
+            let role = CertificateText.role(index, in: verification)
             if let sent = inspection.sentChain.firstIndex(of: certificate) {
                 lines.append("  \(index). \(certificate.subject) — \(role), sent as certificate \(sent)")
             } else {
@@ -104,14 +105,14 @@ struct CertText {
             lines.append("  not used: certificate\(unused.count == 1 ? "" : "s") \(unused.map(String.init).joined(separator: ", ")) as sent")
         }
         for (index, certificate) in extra {
-            lines.append("verified chain certificate \(index): \(Verify.role(index, in: verification))")
+            lines.append("verified chain certificate \(index): \(CertificateText.role(index, in: verification))")
             lines += Self.fieldLines(certificate, at: verification.validationTime)
         }
         return lines
     }
 
     static func fieldLines(_ certificate: Certificate, at time: CertificateTime) -> [String] {
-        Verify.fields(certificate, at: time).map { label, value in "  " + (label + ":").padded(to: 21) + value }
+        CertificateText.fields(certificate, at: time).map { label, value in "  " + (label + ":").padded(to: 21) + value }
     }
 
     static func targetName(_ inspection: CertificateInspection) -> String {

@@ -1,4 +1,5 @@
 import PorterCore
+import PorterTools
 
 /// `porter compare --json`: the whole report as one JSON object, with the
 /// same content as the table. Durations are milliseconds; keys keep their order.

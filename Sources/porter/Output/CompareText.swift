@@ -1,4 +1,5 @@
 import PorterCore
+import PorterTools
 
 /// `porter compare`'s report for a person: an overview with the two sides
 /// next to each other, then redirects, HSTS, headers, cookies, TLS and the

@@ -12,6 +12,12 @@ enum JSONValue {
 
     static func int<T: BinaryInteger>(_ value: T) -> JSONValue { .number(String(value)) }
 
+    /// An integer.
+    static func number(_ value: Int) -> JSONValue { .number(String(value)) }
+
+    /// The members of `object`, in the order they were added.
+    static func object(_ object: JSONObject) -> JSONValue { .object(object.members) }
+
     /// `value`, or null.
     static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
@@ -85,6 +91,14 @@ enum JSONValue {
         return out + "\""
     }
 }
+
+/// A JSON object built member by member; keys stay in the order they were added, so output is stable.
+struct JSONObject {
+    var members: [(String, JSONValue)] = []
+
+    mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+}
+
 
 /// Durations as milliseconds with three decimals, for tables and JSON.
 enum Milliseconds {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PorterCore
+import PorterTools
 
 /// `porter cert HOST[:PORT] | URL ...`: connects to each server, shows its
 /// handshake and certificates, and explains the verdict.
@@ -64,7 +65,7 @@ struct Cert: AsyncParsableCommand {
             case .revoked: return revoked
             case .clientCertificateRequired: return clientCertificateRequired
             case .expiringSoon: return expiringSoon
-            default: return Verify.Status.status(for: code)
+            default: return CertificateExitStatus.status(for: code)
             }
         }
 

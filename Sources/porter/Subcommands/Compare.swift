@@ -1,5 +1,6 @@
 import ArgumentParser
 import PorterCore
+import PorterTools
 
 /// `porter compare HOST | URL`: requests the same path over plain HTTP and
 /// HTTPS, follows each side's redirects hop by hop, and reports redirects,

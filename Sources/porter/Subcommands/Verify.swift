@@ -34,31 +34,7 @@ struct Verify: ParsableCommand {
             """
     )
 
-    /// The exit statuses, by the class of the verdict's problem; docs/CERTIFICATES.md has the same table.
-    enum Status {
-        static let verified: Int32 = 0
-        static let unreadableInput: Int32 = 1
-        static let time: Int32 = 10
-        static let name: Int32 = 11
-        static let trust: Int32 = 12
-        static let weakCryptography: Int32 = 13
-        static let constraintsOrUsage: Int32 = 14
-        static let other: Int32 = 15
-        static let writeFailed: Int32 = 23
-
-        static func status(for code: CertificateProblem.Code) -> Int32 {
-            switch code {
-            case .expired, .notYetValid: return time
-            case .hostnameMismatch: return name
-            case .selfSignedLeaf, .untrustedRoot, .incompleteChain, .badSignature: return trust
-            case .weakSignatureAlgorithm, .weakKey: return weakCryptography
-            case .nameConstraintsViolated, .wrongKeyUsage, .wrongExtendedKeyUsage, .notACertificateAuthority,
-                 .certificateAuthorityAsLeaf, .pathTooLong:
-                return constraintsOrUsage
-            default: return other
-            }
-        }
-    }
+    typealias Status = CertificateExitStatus
 
     @Option(name: .customLong("ca"), help: ArgumentHelp("Trust only the certificates in this PEM file (default: the system trust store).", valueName: "file"))
     var caFile: String?
@@ -145,32 +121,11 @@ struct Verify: ParsableCommand {
 
     // MARK: - Text
 
-    static func role(_ index: Int, in report: CertificateVerification) -> String {
-        let certificate = report.chain[index]
-        let last = index == report.chain.count - 1
-        var role: String
-        if index == 0 {
-            role = "leaf"
-        } else if certificate.isSelfSigned {
-            role = "root"
-        } else {
-            role = "intermediate"
-        }
-        if last && report.endsInTrustAnchor {
-            role += role == "leaf" ? " (itself a trust anchor)" : " (trust anchor)"
-        } else if last && certificate.isSelfSigned && index > 0 {
-            role += " (not trusted)"
-        } else if last && !certificate.isSelfSigned {
-            role += " (its issuer was not found)"
-        }
-        return role
-    }
-
     static func text(_ report: CertificateVerification, trustSource: String, timeGiven: Bool) -> String {
         var lines: [String] = []
         for (index, certificate) in report.chain.enumerated() {
-            lines.append("certificate \(index): \(role(index, in: report))")
-            for (label, value) in fields(certificate, at: report.validationTime) {
+            lines.append("certificate \(index): \(CertificateText.role(index, in: report))")
+            for (label, value) in CertificateText.fields(certificate, at: report.validationTime) {
                 lines.append("  " + (label + ":").padding(to: 21) + value)
             }
         }
@@ -197,43 +152,7 @@ struct Verify: ParsableCommand {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func fields(_ certificate: Certificate, at time: CertificateTime) -> [(String, String)] {
-        let daysLeft = certificate.daysLeft(at: time)
-        let left = daysLeft >= 0 ? "\(daysLeft) days left" : "expired \(-daysLeft) days ago"
-        var fields: [(String, String)] = [
-            ("subject", certificate.subject),
-            ("issuer", certificate.issuer),
-            ("names", certificate.subjectAlternativeNames.map { $0.isEmpty ? "(empty)" : $0.map(\.description).joined(separator: ", ") } ?? "(no subject alternative names)"),
-            ("valid from", certificate.notBefore.iso8601),
-            ("valid until", "\(certificate.notAfter.iso8601) (\(left))"),
-            ("serial", certificate.serialNumber),
-            ("sha256 fingerprint", certificate.sha256Fingerprint),
-            ("public key pin", certificate.pinnedPublicKey),
-            ("key", certificate.publicKey.description),
-            ("signature", certificate.signatureAlgorithm),
-            ("basic constraints", certificate.basicConstraints?.description ?? "(none)"),
-            ("key usage", certificate.keyUsage.map { $0.joined(separator: ", ") } ?? "(none)"),
-            ("extended key usage", certificate.extendedKeyUsage.map { $0.joined(separator: ", ") } ?? "(none)"),
-        ]
-        if certificate.version != 3 { fields.insert(("version", "\(certificate.version)"), at: 0) }
-        return fields
-    }
-
     // MARK: - JSON
-
-    /// The name a chain was checked against, as `{"kind": "DNS" | "IP", "value": …}`.
-    static func peerNameJSON(_ name: CertificateVerifier.PeerName) -> JSONValue {
-        var peer = JSONObject()
-        switch name {
-        case .dnsName(let host):
-            peer.add("kind", .string("DNS"))
-            peer.add("value", .string(host))
-        case .ipAddress(let address):
-            peer.add("kind", .string("IP"))
-            peer.add("value", .string(address))
-        }
-        return .object(peer)
-    }
 
     static func json(_ report: CertificateVerification, status: Int32, trustSource: String) -> String {
         var object = JSONObject()
@@ -243,12 +162,12 @@ struct Verify: ParsableCommand {
         }
         object.add("exitStatus", .number(Int(status)))
         object.add("explanation", .string(report.explanation))
-        object.add("peerName", report.peerName.map(peerNameJSON) ?? .null)
+        object.add("peerName", report.peerName.map(CertificateJSON.peerName) ?? .null)
         object.add("validationTime", .string(report.validationTime.iso8601))
         object.add("trustAnchors", .string(trustSource))
         object.add("endsInTrustAnchor", .bool(report.endsInTrustAnchor))
         object.add("chain", .array(report.chain.indices.map { index in
-            certificateJSON(report.chain[index], index: index, role: role(index, in: report), at: report.validationTime)
+            CertificateJSON.certificate(report.chain[index], index: index, role: CertificateText.role(index, in: report), at: report.validationTime)
         }))
         object.add("problems", .array(report.problems.map { problem in
             var item = JSONObject()
@@ -258,83 +177,9 @@ struct Verify: ParsableCommand {
             item.add("explanation", .string(problem.explanation))
             return .object(item)
         }))
-        return JSONValue.object(object).rendered(indent: "") + "\n"
+        return JSONValue.object(object).rendered()
     }
 
-    static func certificateJSON(_ certificate: Certificate, index: Int, role: String, at time: CertificateTime) -> JSONValue {
-        func strings(_ values: [String]?) -> JSONValue { values.map { .array($0.map(JSONValue.string)) } ?? .null }
-        var object = JSONObject()
-        object.add("index", .number(index))
-        object.add("role", .string(role))
-        object.add("version", .number(certificate.version))
-        object.add("subject", .string(certificate.subject))
-        object.add("issuer", .string(certificate.issuer))
-        object.add("commonNames", strings(certificate.commonNames))
-        object.add("subjectAlternativeNames", strings(certificate.subjectAlternativeNames?.map(\.description)))
-        object.add("notBefore", .string(certificate.notBefore.iso8601))
-        object.add("notAfter", .string(certificate.notAfter.iso8601))
-        object.add("daysLeft", .number(certificate.daysLeft(at: time)))
-        object.add("serialNumber", .string(certificate.serialNumber))
-        object.add("sha256Fingerprint", .string(certificate.sha256Fingerprint))
-        object.add("subjectPublicKeyInfoSHA256", .string(certificate.subjectPublicKeyInfoSHA256))
-        object.add("pinnedPublicKey", .string(certificate.pinnedPublicKey))
-        var key = JSONObject()
-        key.add("algorithm", .string(certificate.publicKey.algorithm))
-        key.add("bits", .number(certificate.publicKey.bits))
-        key.add("curve", certificate.publicKey.curve.map(JSONValue.string) ?? .null)
-        object.add("publicKey", .object(key))
-        object.add("signatureAlgorithm", .string(certificate.signatureAlgorithm))
-        object.add("basicConstraints", certificate.basicConstraints.map { constraints -> JSONValue in
-            var value = JSONObject()
-            value.add("ca", .bool(constraints.isCertificateAuthority))
-            value.add("pathLength", constraints.pathLengthConstraint.map { .number($0) } ?? .null)
-            value.add("critical", .bool(constraints.isCritical))
-            return .object(value)
-        } ?? .null)
-        object.add("keyUsage", strings(certificate.keyUsage))
-        object.add("extendedKeyUsage", strings(certificate.extendedKeyUsage))
-        object.add("selfSigned", .bool(certificate.isSelfSigned))
-        return .object(object)
-    }
-}
-
-// MARK: - A small JSON writer
-
-extension Verify {
-    /// A JSON object for `porter verify --json`; keys stay in the order they were added, so the output is stable.
-    struct JSONObject {
-        var members: [(String, JSONValue)] = []
-        mutating func add(_ key: String, _ value: JSONValue) { members.append((key, value)) }
-    }
-
-    indirect enum JSONValue {
-        case string(String)
-        case number(Int)
-        case bool(Bool)
-        case null
-        case array([JSONValue])
-        case object(JSONObject)
-
-        /// Pretty-printed with two-space indentation.
-        func rendered(indent: String) -> String {
-            let inner = indent + "  "
-            switch self {
-            case .string(let text): return Self.quoted(text)
-            case .number(let value): return "\(value)"
-            case .bool(let value): return value ? "true" : "false"
-            case .null: return "null"
-            case .array(let values):
-                if values.isEmpty { return "[]" }
-                return "[\n" + values.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-            case .object(let object):
-                if object.members.isEmpty { return "{}" }
-                return "{\n" + object.members.map { inner + Self.quoted($0.0) + ": " + $0.1.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)}"
-            }
-        }
-
-        /// RFC 8259 §7: quote, backslash and control characters escaped.
-        static func quoted(_ text: String) -> String { porter.JSONValue.quoted(text) }
-    }
 }
 
 private extension String {

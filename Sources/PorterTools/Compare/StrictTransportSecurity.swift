@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// A parsed `Strict-Transport-Security` field value (RFC 6797 §6.1).
 ///
 /// Parsing follows the RFC's rules for user agents: directive names are

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// Everything `porter compare` found: one ``Comparison`` per address compared.
 public struct CompareReport: Sendable, Hashable {
     /// What was compared.

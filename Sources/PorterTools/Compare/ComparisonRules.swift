@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// The rules that turn two sides into findings, in the terms the Mozilla
 /// Observatory and the HSTS preload list use. Pure: no I/O.
 struct ComparisonRules {

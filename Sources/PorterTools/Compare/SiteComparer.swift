@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// Compares a host's plain HTTP port with its HTTPS port: requests the same
 /// path on both, follows each side's redirects hop by hop, and draws the
 /// findings (``Comparison``).

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// What ``CertificateInspector/inspect(host:port:)`` learnt about one server:
 /// the handshake, the chain as sent and as verified, the stapled OCSP status
 /// and the verdict.

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// The TLS side of a comparison in brief, as `porter cert` summarises a
 /// server: protocol, cipher, the leaf's subject and expiry, and a verdict.
 public struct TLSSummary: Sendable, Hashable {
@@ -15,9 +17,9 @@ public struct TLSSummary: Sendable, Hashable {
     public var leafSubject: String?
     /// The leaf's issuer.
     public var leafIssuer: String?
-    /// The leaf's subject alternative names as OpenSSL prints them.
+    /// The leaf's subject alternative names, e.g. `DNS:localhost, IP:127.0.0.1`.
     public var leafSubjectAlternativeNames: String?
-    /// The leaf's end of validity, e.g. `2100-01-01 00:00:00 UTC`.
+    /// The leaf's end of validity, e.g. `2100-01-01T00:00:00Z`.
     public var leafNotAfter: String?
     /// Whole days until the leaf expires (negative once expired).
     public var daysLeft: Int?
@@ -42,12 +44,12 @@ public struct TLSSummary: Sendable, Hashable {
         verified = session.verified && verificationFailure == nil
         verifyResult = session.verifyResult
         self.verificationFailure = verificationFailure
-        if let der = session.peerCertificates.first, let leaf = LeafCertificateSummary(der: der) {
+        if let der = session.peerCertificates.first, let leaf = try? Certificate(der: der) {
             leafSubject = leaf.subject
             leafIssuer = leaf.issuer
-            leafSubjectAlternativeNames = leaf.subjectAlternativeNames
-            leafNotAfter = leaf.notAfter
-            daysLeft = leaf.daysLeft
+            leafSubjectAlternativeNames = leaf.subjectAlternativeNames.map { $0.map(\.description).joined(separator: ", ") }
+            leafNotAfter = leaf.notAfter.iso8601
+            daysLeft = leaf.daysLeft()
         }
     }
 }

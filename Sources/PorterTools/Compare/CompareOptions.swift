@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// How `porter compare` connects: trust, limits and where names resolve.
 public struct CompareOptions: Sendable {
     /// What is trusted over TLS (`--cacert`, `--capath`, `-k`).

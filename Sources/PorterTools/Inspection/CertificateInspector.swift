@@ -1,4 +1,4 @@
-internal import COpenSSL
+@_spi(PorterTools) import PorterCore
 
 /// Connects to TLS servers and reports on their certificates: the handshake,
 /// the chain as sent and as verified, the stapled OCSP status, a pin, and a
@@ -69,7 +69,7 @@ public struct CertificateInspector: Sendable {
         self.checksResumption = checksResumption
         trustAnchors = try tls.caFile.map { file throws(PorterError) in try Certificate.certificates(fromPEMFile: file) }
         // Fail now, not once per target, when the client certificate or key is unusable.
-        _ = try TLSContext(configuration: probe)
+        _ = try TLSProbe(configuration: probe)
     }
 
     /// Inspects every target, at most `maximumConcurrent` at once; the results are in the targets' order.
@@ -95,83 +95,54 @@ public struct CertificateInspector: Sendable {
 
     /// Connects to `host` on `port`, runs the handshake and judges what the server presented.
     public func inspect(host: String, port: Int) async -> CertificateInspection {
-        let context: TLSContext
+        let probe: TLSProbe
+        let addresses: [SocketAddress]
         do {
-            context = try TLSContext(configuration: tls)
+            probe = try TLSProbe(configuration: tls)
+            addresses = try await self.addresses(host: host, port: port)
         } catch {
             return unreachable(host, port, nil, error)
         }
-        var failedSession: TLSSessionInfo?
-        var alertReason: Int32 = 0
-        var alertDescription = ""
-        var address: SocketAddress?
-        let session: TLSSessionInfo
-        var afterHandshake = TLSStream.PostHandshake.quiet
-        var resumable = false
-        do {
-            let deadline = Deadline.after(connectTimeout, limit: "the connect timeout (\(connectTimeout))")
-            let socket = try await connect(host: host, port: port, deadline: deadline)
-            address = socket.remoteAddress
-            let stream = try await TLSStream.connect(
-                over: socket, context: context, host: host, port: port, deadline: deadline,
-                failedHandshake: { info, reason, description in
-                    failedSession = info
-                    alertReason = reason
-                    alertDescription = description
-                })
-            session = stream.session
-            // Session tickets (TLS 1.3) and a refusal of the client certificate arrive just after the handshake.
-            let wait: Duration = stream.clientCertificateRequested ? .seconds(2) : .milliseconds(500)
-            afterHandshake = await stream.awaitServerMessages(until: Deadline.earliest(deadline, .after(wait, limit: "waiting after the handshake"))!)
-            resumable = stream.receivedSession
-            stream.close()
-        } catch {
-            guard let failedSession, !failedSession.peerCertificates.isEmpty else {
-                return unreachable(host, port, address, error)
+        let handshake = await probe.handshake(host: host, port: port, addresses: addresses, timeout: connectTimeout)
+        guard let session = handshake.session else {
+            guard let failedSession = handshake.failedSession, !failedSession.peerCertificates.isEmpty else {
+                return unreachable(host, port, handshake.address, handshake.error ?? PorterError(.tlsHandshakeFailed, "the handshake with \(host) port \(port) failed"))
             }
             // The server sent its certificates, then ended the handshake (e.g. it wants a client certificate).
             return judge(
-                host, port, address, session: nil, handshake: failedSession,
-                afterHandshake: .failed(reason: alertReason, description: alertDescription), resumption: .notTried, handshakeError: error)
+                host, port, handshake.address, session: nil, handshake: failedSession,
+                afterHandshake: handshake.afterHandshake, resumption: .notTried, handshakeError: handshake.error)
         }
 
         var resumption = CertificateInspection.Resumption.notTried
-        if case .failed = afterHandshake {
+        if case .failed = handshake.afterHandshake {
             resumption = .notTried
         } else if !checksResumption {
             resumption = .notTried
-        } else if !resumable {
+        } else if !handshake.issuedResumableSession {
             resumption = .notOffered
         } else {
-            resumption = await secondHandshake(host: host, port: port, context: context)
+            do {
+                resumption = try await probe.resumes(host: host, port: port, addresses: addresses, timeout: connectTimeout) ? .resumed : .notResumed
+            } catch {
+                resumption = .failed(error.reason)
+            }
         }
-        return judge(host, port, address, session: session, handshake: session, afterHandshake: afterHandshake, resumption: resumption, handshakeError: nil)
+        return judge(
+            host, port, handshake.address, session: session, handshake: session, afterHandshake: handshake.afterHandshake,
+            resumption: resumption, handshakeError: nil)
     }
 
     // MARK: - Connecting
 
-    private func connect(host: String, port: Int, deadline: Deadline) async throws(PorterError) -> TCPSocket {
-        let addresses: [SocketAddress]
+    /// The addresses of `host`: an override, the literal itself, or the resolver's answer.
+    private func addresses(host: String, port: Int) async throws(PorterError) -> [SocketAddress] {
         if let override = addressOverrides["\(host.lowercased()):\(port)"] {
-            addresses = override
+            return override
         } else if let literal = SocketAddress(numericHost: host, port: port) {
-            addresses = [literal]
-        } else {
-            addresses = try await Resolver.resolve(host: host, port: port)
+            return [literal]
         }
-        return try await TCPSocket.connect(to: addresses, host: host, deadline: deadline)
-    }
-
-    private func secondHandshake(host: String, port: Int, context: TLSContext) async -> CertificateInspection.Resumption {
-        do {
-            let deadline = Deadline.after(connectTimeout, limit: "the connect timeout (\(connectTimeout))")
-            let socket = try await connect(host: host, port: port, deadline: deadline)
-            let stream = try await TLSStream.connect(over: socket, context: context, host: host, port: port, deadline: deadline)
-            defer { stream.close() }
-            return stream.session.resumed ? .resumed : .notResumed
-        } catch {
-            return .failed(error.reason)
-        }
+        return try await Resolver.resolve(host: host, port: port)
     }
 
     private func unreachable(_ host: String, _ port: Int, _ address: SocketAddress?, _ error: PorterError) -> CertificateInspection {
@@ -185,7 +156,7 @@ public struct CertificateInspector: Sendable {
 
     private func judge(
         _ host: String, _ port: Int, _ address: SocketAddress?, session: TLSSessionInfo?, handshake: TLSSessionInfo,
-        afterHandshake: TLSStream.PostHandshake, resumption: CertificateInspection.Resumption, handshakeError: PorterError?
+        afterHandshake: TLSProbe.AfterHandshake, resumption: CertificateInspection.Resumption, handshakeError: PorterError?
     ) -> CertificateInspection {
         let sent = handshake.peerCertificates.compactMap { try? Certificate(der: $0) }
         guard let leaf = sent.first else {
@@ -225,7 +196,7 @@ public struct CertificateInspector: Sendable {
         let offered = tls.clientCertificateFile
         var connectionError = handshakeError
         if case .failed(let reason, let description) = afterHandshake {
-            if let advice = TLSStream.clientCertificateAdvice(
+            if let advice = TLSProbe.clientCertificateAdvice(
                 alertReason: reason, requested: handshake.clientCertificateRequested, offered: offered) {
                 problems.append(CertificateProblem(
                     code: .clientCertificateRequired, certificateIndex: nil, subject: nil,
@@ -255,6 +226,6 @@ public struct CertificateInspector: Sendable {
 
     /// The name to check the leaf against: an IP literal is checked as an address, as curl does.
     static func peerName(_ host: String) -> CertificateVerifier.PeerName {
-        X509Fields.ipAddressOctets(host) != nil ? .ipAddress(host) : .dnsName(host)
+        SocketAddress.octets(ofNumericHost: host) != nil ? .ipAddress(host) : .dnsName(host)
     }
 }

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// The comparison of the plain HTTP side and the HTTPS side of one host
 /// (or of one of its addresses): what each answered, and every finding.
 public struct Comparison: Sendable, Hashable {

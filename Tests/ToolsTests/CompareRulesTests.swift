@@ -1,5 +1,6 @@
 import Testing
-@testable import PorterCore
+import PorterCore
+@testable import PorterTools
 
 /// The rules of `porter compare` on made-up sides: which findings, at
 /// which severity, for each kind of redirect chain, HSTS header and cookie.

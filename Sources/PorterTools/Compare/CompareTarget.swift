@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// What `porter compare` compares: one host and path, over a plain HTTP port
 /// and an HTTPS port.
 public struct CompareTarget: Sendable, Hashable {

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// What one side of a comparison, the plain HTTP port or the HTTPS port, answered.
 ///
 /// A side is *reached* when its first request got a response (``problem`` is

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// The difference between the header fields of two responses, field by field.
 ///
 /// Names are compared case-insensitively; a name's values are compared as

@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// How much a finding of `porter compare` matters, from a passed check to a
 /// port that could not be reached. Ordered: the worst finding decides the verdict.
 public enum FindingSeverity: Int, Sendable, Hashable, Comparable, CaseIterable, CustomStringConvertible {

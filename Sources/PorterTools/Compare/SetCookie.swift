@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// The parts of a `Set-Cookie` field that matter for security (RFC 6265 §5.2):
 /// the cookie's name and its `Secure`, `HttpOnly` and `SameSite` attributes.
 /// The value is never kept, so a report cannot leak a session.

@@ -1,7 +1,8 @@
 import HTTPTypes
 import PorterTestSupport
 import Testing
-@testable import PorterCore
+@_spi(PorterTools) import PorterCore
+@testable import PorterTools
 
 /// The pure parts of `porter compare`: HSTS and Set-Cookie parsing, the
 /// header diff, target parsing, the body digest and `--resolve` in the client.

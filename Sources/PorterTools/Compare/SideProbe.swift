@@ -1,3 +1,4 @@
+@_spi(PorterTools) import PorterCore
 import HTTPTypes
 import Synchronization
 

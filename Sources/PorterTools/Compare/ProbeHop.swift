@@ -1,3 +1,5 @@
+@_spi(PorterTools) import PorterCore
+
 /// One request and response of a side's chain: a redirect, or the final answer.
 public struct ProbeHop: Sendable, Hashable {
     /// The URL requested.
