@@ -33,7 +33,7 @@ struct VerifyCommandTests {
     @Test(arguments: [
         ("good chain", "good", ["--untrusted", "intermediate"], ["--host", "www.example.com"], Int32(0), "verdict: OK"),
         ("full chain in the leaf file", "goodChain", [], ["--host", "www.example.com"], 0, "verdict: OK"),
-        ("IP address", "good", ["--untrusted", "intermediate"], ["--ip", "192.0.2.10"], 0, "verdict: OK"),
+        ("IP address", "good", ["--untrusted", "intermediate"], ["--ip", "127.0.0.1"], 0, "verdict: OK"),
         ("IP literal as host", "good", ["--untrusted", "intermediate"], ["--host", "192.0.2.11"], 11, "not valid for 192.0.2.11"),
         ("expired", "expired", ["--untrusted", "intermediate"], ["--host", "www.example.com"], 10, "days ago"),
         ("not yet valid", "notYetValid", ["--untrusted", "intermediate"], [], 10, "not valid yet"),
@@ -89,7 +89,7 @@ struct VerifyCommandTests {
         let chain = try #require(object["chain"] as? [[String: Any]])
         #expect(chain.count == 3)
         #expect(chain.first?["subject"] as? String == "CN=www.example.com")
-        #expect(chain.first?["subjectAlternativeNames"] as? [String] == ["DNS:www.example.com", "DNS:example.com", "IP:192.0.2.10"])
+        #expect(chain.first?["subjectAlternativeNames"] as? [String] == ["DNS:www.example.com", "DNS:example.com", "IP:127.0.0.1"])
         #expect((chain.first?["pinnedPublicKey"] as? String)?.hasPrefix("sha256//") == true)
         let problems = try #require(object["problems"] as? [[String: Any]])
         #expect(problems.first?["code"] as? String == "expired")

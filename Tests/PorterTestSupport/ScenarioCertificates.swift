@@ -16,7 +16,8 @@ import Synchronization
 ///   127.0.0.1), `wildcard` (*.example.com), `expired` (until
 ///   2020-12-31T23:59:59Z), `notYetValid` (from 2099-01-01), `sha1`
 ///   (ECDSA-SHA1), `rsa1024`, `revoked` (www.example.com, revoked for
-///   keyCompromise), `client` (clientAuth, "Scenario Client");
+///   keyCompromise), `client` (clientAuth, "Scenario Client"), `clientOnly`
+///   (www.example.com, but clientAuth only);
 /// - `outside` (www.example.org) under `constrained`; `selfSigned` (self.example.com).
 ///
 /// Files: `NAME.pem`, `NAME.key`, `NAME-chain.pem` (the leaf and its issuing
@@ -58,77 +59,38 @@ public struct ScenarioCertificates: Sendable {
     }
 
     private static func make(in directory: String) throws -> ScenarioCertificates {
-        let openssl = try SystemTool.openssl()
-        try FileManager.default.createDirectory(atPath: "\(directory)/issued", withIntermediateDirectories: false)
-        try configuration.write(toFile: "\(directory)/pki.cnf", atomically: true, encoding: .utf8)
-        try "".write(toFile: "\(directory)/index.txt", atomically: true, encoding: .utf8)
-        let serial = String(UInt64.random(in: 1 << 60..<1 << 62), radix: 16, uppercase: true)
-        try "\(serial)\n".write(toFile: "\(directory)/serial.txt", atomically: true, encoding: .utf8)
+        let pki = try TestPKI(directory: directory, extensions: extensions)
+        try pki.issue("root", subject: "Scenario Root CA", extensions: "root_ext", issuer: nil)
+        try pki.issue("otherRoot", subject: "Scenario Other Root", extensions: "root_ext", issuer: nil)
+        try pki.issue("intermediate", subject: "Scenario Intermediate CA", extensions: "intermediate_ext", issuer: "root")
+        try pki.issue("constrained", subject: "Scenario Constrained CA", extensions: "constrained_ext", issuer: "root")
+        try pki.issue("good", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate")
+        try pki.issue("wildcard", subject: "*.example.com", extensions: "wildcard_ext", issuer: "intermediate")
+        try pki.issue("expired", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate",
+                      from: "20200101000000Z", until: "20201231235959Z")
+        try pki.issue("notYetValid", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate",
+                      from: "20990101000000Z", until: "21000101000000Z")
+        try pki.issue("sha1", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate", digest: "sha1")
+        try pki.issue("rsa1024", subject: "www.example.com", extensions: "rsa_ext", issuer: "intermediate", key: ["-newkey", "rsa:1024"])
+        try pki.issue("revoked", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate")
+        try pki.issue("client", subject: "Scenario Client", extensions: "client_ext", issuer: "intermediate")
+        try pki.issue("clientOnly", subject: "www.example.com", extensions: "client_only_ext", issuer: "intermediate")
+        try pki.issue("outside", subject: "www.example.org", extensions: "outside_ext", issuer: "constrained")
+        try pki.issue("selfSigned", subject: "self.example.com", extensions: "self_ext", issuer: nil)
 
-        func run(_ arguments: [String]) throws {
-            let result = try ChildProcess.runBlocking(
-                openssl, arguments, environment: ["OPENSSL_CONF": "\(directory)/pki.cnf"],
-                workingDirectory: directory, timeout: .seconds(30))
-            guard result.status == 0 else {
-                throw TestSupportError("openssl \(arguments.joined(separator: " ")) failed (exit \(result.status)): \(result.stderr)")
-            }
-        }
-        func issue(
-            _ name: String, subject: String, extensions: String, issuer: String?,
-            from start: String = "20200101000000Z", until end: String = "21000101000000Z",
-            digest: String = "sha256", key: [String] = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]
-        ) throws {
-            try run(["req", "-config", "pki.cnf", "-new"] + key + ["-noenc", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(subject)"])
-            let signer = issuer.map { ["-cert", "\($0).pem", "-keyfile", "\($0).key"] } ?? ["-selfsign", "-keyfile", "\(name).key"]
-            try run(["ca", "-batch", "-config", "pki.cnf", "-notext", "-md", digest, "-in", "\(name).csr", "-out", "\(name).pem"]
-                    + signer + ["-extensions", extensions, "-startdate", start, "-enddate", end])
-            if let issuer {
-                let leaf = try String(contentsOfFile: "\(directory)/\(name).pem", encoding: .utf8)
-                let ca = try String(contentsOfFile: "\(directory)/\(issuer).pem", encoding: .utf8)
-                try (leaf + ca).write(toFile: "\(directory)/\(name)-chain.pem", atomically: true, encoding: .utf8)
-            }
-        }
+        try pki.concatenate(["good", "intermediate", "root"], into: "good-fullchain.pem")
 
-        try issue("root", subject: "Scenario Root CA", extensions: "root_ext", issuer: nil)
-        try issue("otherRoot", subject: "Scenario Other Root", extensions: "root_ext", issuer: nil)
-        try issue("intermediate", subject: "Scenario Intermediate CA", extensions: "intermediate_ext", issuer: "root")
-        try issue("constrained", subject: "Scenario Constrained CA", extensions: "constrained_ext", issuer: "root")
-        try issue("good", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate")
-        try issue("wildcard", subject: "*.example.com", extensions: "wildcard_ext", issuer: "intermediate")
-        try issue("expired", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate",
-                  from: "20200101000000Z", until: "20201231235959Z")
-        try issue("notYetValid", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate",
-                  from: "20990101000000Z", until: "21000101000000Z")
-        try issue("sha1", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate", digest: "sha1")
-        try issue("rsa1024", subject: "www.example.com", extensions: "rsa_ext", issuer: "intermediate", key: ["-newkey", "rsa:1024"])
-        try issue("revoked", subject: "www.example.com", extensions: "good_ext", issuer: "intermediate")
-        try issue("client", subject: "Scenario Client", extensions: "client_ext", issuer: "intermediate")
-        try issue("outside", subject: "www.example.org", extensions: "outside_ext", issuer: "constrained")
-        try issue("selfSigned", subject: "self.example.com", extensions: "self_ext", issuer: nil)
-
-        let good = try String(contentsOfFile: "\(directory)/good-chain.pem", encoding: .utf8)
-        let root = try String(contentsOfFile: "\(directory)/root.pem", encoding: .utf8)
-        try (good + root).write(toFile: "\(directory)/good-fullchain.pem", atomically: true, encoding: .utf8)
-
-        try run(["ca", "-batch", "-config", "pki.cnf", "-revoke", "revoked.pem", "-crl_reason", "keyCompromise",
+        try pki.run(["ca", "-batch", "-config", "pki.cnf", "-revoke", "revoked.pem", "-crl_reason", "keyCompromise",
                  "-cert", "intermediate.pem", "-keyfile", "intermediate.key"])
         for name in ["good", "revoked"] {
-            try run(["ocsp", "-index", "index.txt", "-CA", "intermediate.pem", "-rsigner", "intermediate.pem",
+            try pki.run(["ocsp", "-index", "index.txt", "-CA", "intermediate.pem", "-rsigner", "intermediate.pem",
                      "-rkey", "intermediate.key", "-issuer", "intermediate.pem", "-cert", "\(name).pem",
                      "-respout", "\(name)-ocsp.der", "-ndays", "7"])
         }
         return ScenarioCertificates(directory: directory)
     }
 
-    static let configuration = """
-        # Written by PorterTestSupport.ScenarioCertificates.
-        [ req ]
-        distinguished_name = request_name
-        prompt = no
-
-        [ request_name ]
-        CN = unused
-
+    static let extensions = """
         [ root_ext ]
         basicConstraints = critical, CA:TRUE
         keyUsage = critical, keyCertSign, cRLSign
@@ -178,6 +140,14 @@ public struct ScenarioCertificates: Sendable {
         subjectKeyIdentifier = hash
         authorityKeyIdentifier = keyid:always
 
+        [ client_only_ext ]
+        basicConstraints = critical, CA:FALSE
+        keyUsage = critical, digitalSignature
+        extendedKeyUsage = clientAuth
+        subjectAltName = DNS:www.example.com
+        subjectKeyIdentifier = hash
+        authorityKeyIdentifier = keyid:always
+
         [ outside_ext ]
         basicConstraints = critical, CA:FALSE
         keyUsage = critical, digitalSignature
@@ -192,23 +162,6 @@ public struct ScenarioCertificates: Sendable {
         extendedKeyUsage = serverAuth
         subjectAltName = DNS:self.example.com
         subjectKeyIdentifier = hash
-
-        [ ca ]
-        default_ca = scenario_ca
-
-        [ scenario_ca ]
-        database = index.txt
-        new_certs_dir = issued
-        serial = serial.txt
-        default_md = sha256
-        default_crl_days = 30
-        policy = any_name
-        unique_subject = no
-        copy_extensions = none
-        email_in_dn = no
-
-        [ any_name ]
-        commonName = supplied
 
         """
 }

@@ -79,7 +79,7 @@ public struct TestCertificates: Sendable {
     public static func make() throws -> TestCertificates {
         let directory = try TemporaryDirectory.make(prefix: "porter-pki")
         do {
-            return try Issuer(directory: directory).issueAll()
+            return try Issuer.issueAll(in: directory)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw error
@@ -93,54 +93,18 @@ public struct TestCertificates: Sendable {
     }
 }
 
-// MARK: - Issuing with the openssl tool
+// MARK: - Issuing
 
-/// Drives `openssl req` and `openssl ca` in one directory.
-///
-/// Every certificate is issued by `openssl ca`, because it alone (in
-/// OpenSSL 3.0) takes explicit `-startdate`/`-enddate`: the expired leaf
-/// needs fixed past dates, and fixed dates everywhere keep the set
-/// independent of the clock.
-private struct Issuer {
-    let directory: String
-    let openssl: String
-
-    static let validFrom = "20200101000000Z"
-    static let validUntil = "21000101000000Z"
-    static let expiredUntil = "20201231235959Z"
-
-    init(directory: String) throws {
-        self.directory = directory
-        self.openssl = try SystemTool.openssl()
-    }
-
-    func issueAll() throws -> TestCertificates {
-        try FileManager.default.createDirectory(
-            atPath: "\(directory)/issued", withIntermediateDirectories: false)
-        try Self.configuration.write(toFile: "\(directory)/pki.cnf", atomically: true, encoding: .utf8)
-        try "".write(toFile: "\(directory)/index.txt", atomically: true, encoding: .utf8)
-        // A random starting serial, so two sets never share issuer and serial.
-        let serial = String(UInt64.random(in: 1 << 60..<1 << 62), radix: 16, uppercase: true)
-        try "\(serial)\n".write(toFile: "\(directory)/serial.txt", atomically: true, encoding: .utf8)
-
-        try request("ca", subject: "/CN=Porter Test Root CA")
-        try sign("ca", selfSigned: true, extensions: "ca_extensions", until: Self.validUntil)
-
-        try request("other-ca", subject: "/CN=Porter Test Other CA")
-        try sign("other-ca", selfSigned: true, extensions: "ca_extensions", until: Self.validUntil)
-
-        try request("leaf", subject: "/CN=localhost")
-        try sign("leaf", extensions: "leaf_extensions", until: Self.validUntil)
-
-        try request("expired-leaf", subject: "/CN=localhost")
-        try sign("expired-leaf", extensions: "leaf_extensions", until: Self.expiredUntil)
-
-        try request("wrong-host-leaf", subject: "/CN=wrong.host.example")
-        try sign("wrong-host-leaf", extensions: "wrong_host_extensions", until: Self.validUntil)
-
-        let leaf = try String(contentsOfFile: "\(directory)/leaf.pem", encoding: .utf8)
-        let root = try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8)
-        try (leaf + root).write(toFile: "\(directory)/leaf-fullchain.pem", atomically: true, encoding: .utf8)
+/// Issues the set with ``TestPKI``.
+private enum Issuer {
+    static func issueAll(in directory: String) throws -> TestCertificates {
+        let pki = try TestPKI(directory: directory, extensions: extensions)
+        try pki.issue("ca", subject: "Porter Test Root CA", extensions: "ca_extensions", issuer: nil)
+        try pki.issue("other-ca", subject: "Porter Test Other CA", extensions: "ca_extensions", issuer: nil)
+        try pki.issue("leaf", subject: "localhost", extensions: "leaf_extensions", issuer: "ca")
+        try pki.issue("expired-leaf", subject: "localhost", extensions: "leaf_extensions", issuer: "ca", until: "20201231235959Z")
+        try pki.issue("wrong-host-leaf", subject: "wrong.host.example", extensions: "wrong_host_extensions", issuer: "ca")
+        try pki.concatenate(["leaf", "ca"], into: "leaf-fullchain.pem")
 
         return TestCertificates(
             directory: directory,
@@ -156,42 +120,7 @@ private struct Issuer {
             wrongHostLeafKeyPath: "\(directory)/wrong-host-leaf.key")
     }
 
-    /// Makes `<name>.key` and the signing request `<name>.csr`.
-    private func request(_ name: String, subject: String) throws {
-        try run([
-            "req", "-config", "pki.cnf", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-            "-noenc", "-keyout", "\(name).key", "-out", "\(name).csr", "-subj", subject,
-        ])
-    }
-
-    /// Turns `<name>.csr` into `<name>.pem`, signed by `ca.key` or by its own key.
-    private func sign(_ name: String, selfSigned: Bool = false, extensions: String, until endDate: String) throws {
-        let issuer = selfSigned ? ["-selfsign", "-keyfile", "\(name).key"] : ["-cert", "ca.pem", "-keyfile", "ca.key"]
-        try run(
-            ["ca", "-batch", "-config", "pki.cnf", "-notext", "-in", "\(name).csr", "-out", "\(name).pem"]
-                + issuer
-                + ["-extensions", extensions, "-startdate", Self.validFrom, "-enddate", endDate])
-    }
-
-    private func run(_ arguments: [String]) throws {
-        let result = try ChildProcess.runBlocking(
-            openssl, arguments, environment: ["OPENSSL_CONF": "\(directory)/pki.cnf"],
-            workingDirectory: directory, timeout: .seconds(30))
-        guard result.status == 0 else {
-            throw TestSupportError(
-                "openssl \(arguments.joined(separator: " ")) failed (exit \(result.status)): \(result.stderr)")
-        }
-    }
-
-    static let configuration = """
-        # Written by PorterTestSupport.TestCertificates.
-        [ req ]
-        distinguished_name = request_name
-        prompt = no
-
-        [ request_name ]
-        CN = unused
-
+    static let extensions = """
         [ ca_extensions ]
         basicConstraints = critical, CA:TRUE
         keyUsage = critical, keyCertSign, cRLSign
@@ -212,22 +141,6 @@ private struct Issuer {
         subjectAltName = DNS:wrong.host.example
         subjectKeyIdentifier = hash
         authorityKeyIdentifier = keyid:always
-
-        [ ca ]
-        default_ca = test_ca
-
-        [ test_ca ]
-        database = index.txt
-        new_certs_dir = issued
-        serial = serial.txt
-        default_md = sha256
-        policy = any_name
-        unique_subject = no
-        copy_extensions = none
-        email_in_dn = no
-
-        [ any_name ]
-        commonName = supplied
 
         """
 }
