@@ -1,4 +1,5 @@
 import PorterCore
+import PorterTestSupport
 import Testing
 
 /// One verification of the throwaway PKI and what it must conclude.

@@ -30,7 +30,7 @@ public final class NginxServer: Sendable {
     public let documentRoot: String
     /// nginx's prefix directory: `conf/nginx.conf`, `logs/access.log`,
     /// `logs/error.log`.
-    public let prefix: String
+    public var prefix: String { process.directory }
 
     /// The `log_format` of the access log; see ``AccessLogEntry``.
     public static let accessLogFormat =
@@ -39,8 +39,7 @@ public final class NginxServer: Sendable {
     /// Where nginx is expected.
     public static let executablePath = "/usr/sbin/nginx"
 
-    private let process: Mutex<Process?>
-    private let exited: DispatchSemaphore
+    private let process: ServerProcess
 
     /// Starts nginx and waits (up to 10 seconds) until both ports accept
     /// connections.
@@ -87,45 +86,21 @@ public final class NginxServer: Sendable {
             throw TestSupportError(
                 "nginx not found at \(Self.executablePath): install nginx-light (apt-get install nginx-light)")
         }
-        let prefix = try TemporaryDirectory.make(prefix: "porter-nginx")
         let ipv6 = Socket.canListen(on: "::1")
-        var lastFailure = ""
-        for _ in 0..<5 {
-            let (plainPort, tlsPort) = try Self.pickPorts(ipv6: ipv6)
-            do {
-                try Self.writeConfiguration(
-                    prefix: prefix, plainPort: plainPort, tlsPort: tlsPort, ipv6: ipv6, documentRoot: documentRoot,
-                    certificates: certificates, blocks: serverBlocks(plainPort, tlsPort))
-                let (process, exited) = try Self.launch(prefix: prefix)
-                if try Self.waitUntilListening(
-                    process: process, exited: exited, ports: [plainPort, tlsPort], prefix: prefix)
-                {
-                    self.plainPort = plainPort
-                    self.tlsPort = tlsPort
-                    self.listensOnIPv6 = ipv6
-                    self.documentRoot = documentRoot
-                    self.prefix = prefix
-                    self.process = Mutex(process)
-                    self.exited = exited
-                    let pid = process.processIdentifier
-                    ExitCleanup.register { [exited] in
-                        if exited.wait(timeout: .now()) == .timedOut {
-                            kill(pid, SIGKILL)
-                        } else {
-                            exited.signal()
-                        }
-                    }
-                    return
-                }
-                lastFailure = Self.readErrorLog(prefix: prefix)
-                guard lastFailure.contains("Address already in use") else { break }
-            } catch {
-                try? FileManager.default.removeItem(atPath: prefix)
-                throw error
-            }
+        process = try ServerProcess(
+            name: "nginx", readiness: .acceptsConnectionsAndWrote("logs/nginx.pid"),
+            ports: { let (plain, tls) = try Self.pickPorts(ipv6: ipv6); return [plain, tls] },
+            diagnostics: "logs/error.log", stopsGracefully: true
+        ) { ports, prefix in
+            try Self.writeConfiguration(
+                prefix: prefix, plainPort: ports[0], tlsPort: ports[1], ipv6: ipv6, documentRoot: documentRoot,
+                certificates: certificates, blocks: serverBlocks(ports[0], ports[1]))
+            return (Self.executablePath, ["-p", "\(prefix)/", "-c", "conf/nginx.conf", "-e", "logs/error.log"])
         }
-        try? FileManager.default.removeItem(atPath: prefix)
-        throw TestSupportError("nginx did not start; its error log says:\n\(lastFailure)")
+        plainPort = process.ports[0]
+        tlsPort = process.ports[1]
+        listensOnIPv6 = ipv6
+        self.documentRoot = documentRoot
     }
 
     deinit {
@@ -170,20 +145,7 @@ public final class NginxServer: Sendable {
 
     /// Stops nginx (`SIGTERM`, then `SIGKILL` after 5 seconds), waits for it
     /// to exit and deletes ``prefix``. Idempotent; also runs on `deinit`.
-    public func stop() {
-        guard let process = self.process.withLock({ $0.take() }) else { return }
-        kill(process.processIdentifier, SIGTERM)
-        var gone = exited.wait(timeout: .now() + 5) == .success
-        if !gone {
-            kill(process.processIdentifier, SIGKILL)
-            gone = exited.wait(timeout: .now() + 5) == .success
-        }
-        if gone {
-            // Leave the semaphore signalled: the exit-time cleanup reads it.
-            exited.signal()
-        }
-        try? FileManager.default.removeItem(atPath: prefix)
-    }
+    public func stop() { process.stop() }
 
     // MARK: - Start-up
 
@@ -222,56 +184,6 @@ public final class NginxServer: Sendable {
             }
             return (plain, tls)
         }
-    }
-
-    private static func launch(prefix: String) throws -> (Process, DispatchSemaphore) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = ["-p", "\(prefix)/", "-c", "conf/nginx.conf", "-e", "logs/error.log"]
-        process.standardInput = FileHandle.nullDevice
-        let console = "\(prefix)/logs/console.log"
-        _ = FileManager.default.createFile(atPath: console, contents: nil)
-        let consoleHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: console))
-        process.standardOutput = consoleHandle
-        process.standardError = consoleHandle
-        let exited = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in exited.signal() }
-        do {
-            try process.run()
-        } catch {
-            throw TestSupportError("cannot start \(executablePath): \(error)")
-        }
-        try? consoleHandle.close()
-        return (process, exited)
-    }
-
-    /// True once every port accepts a connection; false if nginx exited
-    /// first. Throws if neither happens within 10 seconds.
-    private static func waitUntilListening(
-        process: Process, exited: DispatchSemaphore, ports: [Int], prefix: String
-    ) throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if exited.wait(timeout: .now()) == .success {
-                exited.signal()
-                return false
-            }
-            let pidFileWritten = FileManager.default.fileExists(atPath: "\(prefix)/logs/nginx.pid")
-            let listening = ports.allSatisfy { port in
-                guard let descriptor = try? Socket.connect(to: SocketAddress(host: "127.0.0.1", port: port)) else {
-                    return false
-                }
-                close(descriptor)
-                return true
-            }
-            if pidFileWritten && listening {
-                return true
-            }
-            usleep(20_000)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        _ = exited.wait(timeout: .now() + 5)
-        throw TestSupportError("nginx did not listen within 10 seconds; error log:\n\(readErrorLog(prefix: prefix))")
     }
 
     private static func writeConfiguration(

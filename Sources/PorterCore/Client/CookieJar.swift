@@ -73,19 +73,13 @@ public final class CookieJar: Sendable {
     }
 
     static func parse(_ header: String, from url: HTTPURL) -> Cookie? {
-        let parts = header.split(separator: ";", omittingEmptySubsequences: false)
-        guard let pair = parts.first, let equals = pair.firstIndex(of: "=") else { return nil }
-        let name = String(pair[..<equals].trimmingASCIIWhitespace())
-        let value = String(pair[pair.index(after: equals)...].trimmingASCIIWhitespace())
-        guard !name.isEmpty else { return nil }
-        var cookie = Cookie(name: name, value: value, domain: url.host, hostOnly: true, path: defaultPath(url),
+        guard let field = SetCookieField(parsing: header) else { return nil }
+        var cookie = Cookie(name: field.name, value: field.value, domain: url.host, hostOnly: true, path: defaultPath(url),
                             secure: false, httpOnly: false, expires: nil)
         var maxAgeSeen = false
-        for attribute in parts.dropFirst() {
-            let pieces = attribute.split(separator: "=", maxSplits: 1)
-            let key = pieces.first.map { String($0.trimmingASCIIWhitespace()).lowercased() } ?? ""
-            let argument = pieces.count > 1 ? String(pieces[1].trimmingASCIIWhitespace()) : ""
-            switch key {
+        for attribute in field.attributes {
+            let argument = attribute.value ?? ""
+            switch attribute.name {
             case "domain":
                 var domain = argument.lowercased()
                 if domain.hasPrefix(".") { domain.removeFirst() }

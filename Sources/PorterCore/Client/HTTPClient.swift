@@ -103,10 +103,25 @@ public final class HTTPClient: Sendable {
         let url = try HTTPURL(
             parsing: "\(request.scheme ?? "http")://\(request.authority ?? "")\(request.path ?? "/")",
             removingDotSegments: options.removesDotSegments)
+        return try await execute(request.method, url, fields: request.headerFields, upload: upload, options: options, handler)
+    }
+
+    /// Sends a request for a URL already parsed (so it is not rendered and parsed
+    /// again), with `fields` and `upload` as its body, and calls `handler` with the
+    /// final response, as ``execute(_:body:options:isolation:_:)`` does.
+    public func execute<Result>(
+        _ method: HTTPRequest.Method,
+        _ url: HTTPURL,
+        fields: HTTPFields = [:],
+        upload: RequestBody? = nil,
+        options: RequestOptions = RequestOptions(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ handler: (HTTPClientResponse) async throws -> Result
+    ) async throws -> Result {
         let totalDeadline = options.totalTimeout.map { Deadline.after($0, limit: "the total time limit (\($0))") }
         let events = options.eventHandler
 
-        var current = PendingRequest(url: url, method: request.method.rawValue, fields: request.headerFields, body: upload)
+        var current = PendingRequest(url: url, method: method.rawValue, fields: fields, body: upload)
         var precedingHeads: [ResponseHead] = []
         var redirectCount = 0
         var connectionsOpened = 0

@@ -15,25 +15,11 @@ public struct SetCookie: Sendable, Hashable {
 
     /// Parses a field value; nil when there is no `name=value` pair (RFC 6265 §5.2 step 2).
     public init?(parsing value: String) {
-        let parts = value.split(separator: ";", omittingEmptySubsequences: false)
-        guard let pair = parts.first, let equals = pair.firstIndex(of: "=") else { return nil }
-        let name = pair[..<equals].trimmingASCIIWhitespace()
-        guard !name.isEmpty else { return nil }
-        self.name = String(name)
-        secure = false
-        httpOnly = false
-        sameSite = nil
-        for attribute in parts.dropFirst() {
-            let equals = attribute.firstIndex(of: "=")
-            let key = attribute[..<(equals ?? attribute.endIndex)].trimmingASCIIWhitespace().lowercased()
-            let argument = equals.map { String(attribute[attribute.index(after: $0)...].trimmingASCIIWhitespace()) }
-            switch key {
-            case "secure": secure = true
-            case "httponly": httpOnly = true
-            case "samesite": sameSite = argument ?? ""
-            default: continue
-            }
-        }
+        guard let field = SetCookieField(parsing: value) else { return nil }
+        name = field.name
+        secure = field.has("secure")
+        httpOnly = field.has("httponly")
+        sameSite = field.value(of: "samesite")
     }
 
     /// Whether `SameSite=None`, which browsers accept only together with `Secure`.

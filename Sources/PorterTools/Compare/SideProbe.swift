@@ -108,14 +108,10 @@ struct SideProbe {
         return requestOptions
     }
 
-    private static func request(for url: HTTPURL) -> HTTPRequest {
-        HTTPRequest(method: .get, scheme: url.scheme, authority: url.authority, path: url.target)
-    }
-
     /// Sends one GET, reads the whole body through SHA-256 and measures the hop.
     private func fetch(_ url: HTTPURL, with client: HTTPClient) async throws(PorterError) -> Fetched {
         do {
-            return try await client.execute(Self.request(for: url), options: requestOptions()) { response in
+            return try await client.execute(.get, url, options: requestOptions()) { response in
                 let digest = SHA256Digest()
                 var size: UInt64 = 0
                 try await response.body.forEachChunk { bytes in
@@ -200,7 +196,7 @@ struct SideProbe {
             if sign(event) { seen.set() }
         }
         probeOptions.totalTimeout = min(options.requestTimeout, .seconds(10))
-        _ = try? await client.execute(Self.request(for: url), options: probeOptions) { _ in () }
+        _ = try? await client.execute(.get, url, options: probeOptions) { _ in () }
         client.closeIdleConnections()
         return seen.isSet
     }

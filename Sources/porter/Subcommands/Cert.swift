@@ -111,15 +111,9 @@ struct Cert: AsyncParsableCommand {
     @Option(name: .customLong("warn-days"), help: ArgumentHelp("A certificate that expires within this many days is a warning (exit 19).", valueName: "days"))
     var warnDays: Int?
 
-    @Flag(name: .customLong("json"), help: "Print the reports as JSON.")
-    var json = false
+    @OptionGroup var format: ReportFormatOptions
 
-    @Option(name: .customLong("resolve"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Connect to these addresses for host and port, e.g. example.org:443:127.0.0.1 (curl's syntax).", valueName: "host:port:addr"))
-    var resolve: [String] = []
-
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("The most seconds to connect and finish the handshake, per target (default 10).", valueName: "seconds"))
-    var connectTimeout: Double = 10
+    @OptionGroup var connection: ProbeConnectionOptions
 
     @Option(name: .customLong("parallel-max"), help: ArgumentHelp("The most targets checked at once (default 16).", valueName: "num"))
     var parallelMax = 16
@@ -134,9 +128,7 @@ struct Cert: AsyncParsableCommand {
         guard !targets.isEmpty else { throw ValidationError("no target given: porter cert HOST[:PORT] | URL ...") }
         if tls.insecure { throw ValidationError("porter cert never enforces verification, so -k/--insecure has no meaning here") }
         if let warnDays, warnDays < 0 { throw ValidationError("--warn-days must be 0 or more") }
-        if !(connectTimeout > 0 && connectTimeout.isFinite) { throw ValidationError("--connect-timeout must be a number of seconds above 0") }
         if parallelMax < 1 { throw ValidationError("--parallel-max must be 1 or more") }
-        _ = try ResolveOption.overrides(resolve)
         for target in targets { _ = try Self.parse(target) }
     }
 
@@ -145,8 +137,8 @@ struct Cert: AsyncParsableCommand {
         do {
             inspector = try CertificateInspector(
                 tls: tls.configuration, pinnedPublicKeys: tls.pinnedPublicKeys, warningDays: warnDays,
-                connectTimeout: .milliseconds(Int64((connectTimeout * 1000).rounded(.up))),
-                addressOverrides: try ResolveOption.overrides(resolve), checksResumption: !noResume)
+                connectTimeout: connection.connectTimeoutDuration,
+                addressOverrides: try ResolveOption.overrides(connection.resolve), checksResumption: !noResume)
         } catch let error as PorterError {
             FileOutput.standardError.writeLine("porter: \(error.reason)")
             throw ExitCode(Status.status(for: error))
@@ -155,7 +147,7 @@ struct Cert: AsyncParsableCommand {
         let inspections = await inspector.inspect(parsed, maximumConcurrent: parallelMax)
         let status = Status.overall(inspections)
         let trust = CertText.trustSource(tls)
-        let text = json
+        let text = format.json
             ? CertJSON.document(inspections, exitStatus: status, trustSource: trust)
             : CertText(colour: Terminal.colourOnStandardOutput(), trustSource: trust).render(inspections)
         do {
@@ -171,45 +163,24 @@ struct Cert: AsyncParsableCommand {
 
     /// `HOST`, `HOST:PORT`, `[V6]:PORT`, a bare IPv6 address, or an `https://` URL.
     static func parse(_ text: String) throws -> CertificateInspector.Target {
-        var authority = Substring(text)
-        var defaultPort = 443
-        if let schemeEnd = text.firstRange(of: "://") {
-            let scheme = text[..<schemeEnd.lowerBound].lowercased()
-            guard scheme == "https" else {
-                throw ValidationError("\(text): porter cert checks TLS servers; use https:// or HOST:PORT")
+        // HOST[:PORT] and https:// URLs go through the same URL parser as every fetch
+        // (brackets, ports, IDNA); a bare IPv6 literal is bracketed first.
+        let url: HTTPURL
+        do {
+            if let schemeEnd = text.firstRange(of: "://") {
+                guard text[..<schemeEnd.lowerBound].lowercased() == "https" else {
+                    throw ValidationError("\(text): porter cert checks TLS servers; use https:// or HOST:PORT")
+                }
+                url = try HTTPURL(parsing: text)
+            } else {
+                let isBareIPv6 = !text.hasPrefix("[") && text.filter { $0 == ":" }.count > 1
+                url = try HTTPURL(parsing: "https://" + (isBareIPv6 ? "[\(text)]" : text))
             }
-            defaultPort = 443
-            authority = text[schemeEnd.upperBound...]
-            if let end = authority.firstIndex(where: { "/?#".contains($0) }) { authority = authority[..<end] }
-            if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        } catch let error as PorterError {
+            throw ValidationError("\(text): \(error.reason)")
         }
-        var host: Substring
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw ValidationError("\(text): unclosed [ in the address") }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let rest = authority[authority.index(after: close)...]
-            if !rest.isEmpty {
-                guard rest.hasPrefix(":") else { throw ValidationError("\(text): expected :PORT after ]") }
-                portText = rest.dropFirst()
-            }
-        } else if authority.filter({ $0 == ":" }).count > 1 {
-            host = authority
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
-        } else {
-            host = authority
-        }
+        var host = Substring(url.host)
         if host.hasSuffix(".") && host.count > 1 { host = host.dropLast() }
-        guard !host.isEmpty else { throw ValidationError("\(text): no host name") }
-        var port = defaultPort
-        if let portText {
-            guard let number = Int(portText), (1...65535).contains(number) else {
-                throw ValidationError("\(text): the port must be a number from 1 to 65535")
-            }
-            port = number
-        }
-        return CertificateInspector.Target(host: String(host), port: port)
+        return CertificateInspector.Target(host: String(host), port: url.port)
     }
 }

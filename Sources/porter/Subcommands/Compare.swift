@@ -34,23 +34,17 @@ struct Compare: AsyncParsableCommand {
     @Option(name: .customLong("https-port"), help: ArgumentHelp("The HTTPS port (default 443).", valueName: "port"))
     var httpsPort: Int?
 
-    @Option(name: .customLong("resolve"), parsing: .unconditionalSingleValue,
-            help: ArgumentHelp("Connect to these addresses for host and port, e.g. example.org:443:127.0.0.1 (curl's syntax; several addresses separated by commas).", valueName: "host:port:addr"))
-    var resolve: [String] = []
+    @OptionGroup var connection: ProbeConnectionOptions
 
     @OptionGroup var tls: TLSOptions
 
     @Flag(name: .customLong("all-addresses"), help: "Compare each IPv4 and IPv6 address of the host on its own.")
     var allAddresses = false
 
-    @Flag(name: .customLong("json"), help: "Write the report as JSON instead of a table.")
-    var json = false
+    @OptionGroup var format: ReportFormatOptions
 
     @Option(name: .customLong("max-redirs"), help: ArgumentHelp("The most redirects to follow on each side (default 10); more is a failure.", valueName: "num"))
     var maxRedirects = 10
-
-    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("The most seconds to connect (TCP and TLS), default 10.", valueName: "seconds"))
-    var connectTimeout: Double = 10
 
     @Option(name: [.customShort("m"), .customLong("max-time")], help: ArgumentHelp("The most seconds for each request, default 30.", valueName: "seconds"))
     var maxTime: Double = 30
@@ -77,10 +71,7 @@ struct Compare: AsyncParsableCommand {
             if let port, !(1...65535).contains(port) { throw ValidationError("\(name) must be a port from 1 to 65535") }
         }
         if maxRedirects < 0 { throw ValidationError("--max-redirs must be 0 or more") }
-        for (name, value) in [("--connect-timeout", connectTimeout), ("--max-time", maxTime)] {
-            if !(value > 0 && value.isFinite) { throw ValidationError("\(name) must be a number of seconds above 0") }
-        }
-        _ = try ResolveOption.overrides(resolve)
+        if !(maxTime > 0 && maxTime.isFinite) { throw ValidationError("--max-time must be a number of seconds above 0") }
         do {
             _ = try CompareTarget(parsing: target)
         } catch {
@@ -93,16 +84,16 @@ struct Compare: AsyncParsableCommand {
             FileOutput.standardError.writeLine("porter: warning: --insecure: the HTTPS side's certificate is NOT verified")
         }
         let compareTarget = try CompareTarget(parsing: target, httpPort: httpPort, httpsPort: httpsPort)
-        let overrides = try ResolveOption.overrides(resolve)
+        let overrides = try ResolveOption.overrides(connection.resolve)
         let options = CompareOptions(
             tls: tls.configuration, maximumRedirects: maxRedirects,
-            connectTimeout: .milliseconds(Int64((connectTimeout * 1000).rounded(.up))),
+            connectTimeout: connection.connectTimeoutDuration,
             requestTimeout: .milliseconds(Int64((maxTime * 1000).rounded(.up))),
             addressOverrides: overrides, comparesEveryAddress: allAddresses)
         let report = await SiteComparer(target: compareTarget, options: options).run()
         let status = Status.status(for: report.severity)
         let text: String
-        if json {
+        if format.json {
             text = CompareJSON.document(report, exitStatus: status).rendered()
         } else {
             let renderer = CompareText(report: report, exitStatus: status, colour: Terminal.colourOnStandardOutput())

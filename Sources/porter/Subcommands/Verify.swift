@@ -54,8 +54,7 @@ struct Verify: ParsableCommand {
     @Option(name: .customLong("max-depth"), help: ArgumentHelp("The most intermediate CA certificates allowed between the leaf and a trust anchor.", valueName: "n"))
     var maxDepth: Int?
 
-    @Flag(name: .customLong("json"), help: "Print the report as JSON.")
-    var json = false
+    @OptionGroup var format: ReportFormatOptions
 
     @Argument(help: ArgumentHelp("The server's certificate in PEM, optionally followed by its intermediates.", valueName: "leaf.pem"))
     var leafFile: String
@@ -93,7 +92,7 @@ struct Verify: ParsableCommand {
         case .ok: status = Status.verified
         case .failed(let problem): status = Status.status(for: problem.code)
         }
-        let text = json ? Self.json(report, status: status, trustSource: trustSource) : Self.text(report, trustSource: trustSource, timeGiven: at != nil)
+        let text = format.json ? Self.json(report, status: status, trustSource: trustSource) : Self.text(report, trustSource: trustSource, timeGiven: at != nil)
         do {
             try FileOutput.standardOutput.write(Array(text.utf8))
         } catch {

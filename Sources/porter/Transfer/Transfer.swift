@@ -48,7 +48,6 @@ struct Transfer {
         guard let method = HTTPRequest.Method(command.requestMethod) else {
             throw PorterError(.invalidRequest, "\"\(command.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
         }
-        let request = HTTPRequest(method: method, scheme: url.scheme, authority: url.authority, path: url.target, headerFields: fields)
         record.referer = fields[.referer]
         let body = try command.requestBody()
         let output = TransferOutput(
@@ -68,7 +67,7 @@ struct Transfer {
             }
         }
 
-        record.exitCode = try await client.execute(request, upload: body, options: options) { response in
+        record.exitCode = try await client.execute(method, url, fields: fields, upload: body, options: options) { response in
             record.take(response)
             defer { record.takeBody(response.body) }
             if let error = output.headWriteError { throw error }
@@ -131,31 +130,6 @@ extension Transfer {
         default:
             return false
         }
-    }
-}
-
-/// A failure the command itself decides on (`-f` and an HTTP error status, a resume the server
-/// refused), with curl's exit status for it.
-struct CommandFailure: Error {
-    let exitCode: Int32
-    let message: String
-}
-
-/// Where the command's diagnostics go, honouring `-s` and `-S`.
-struct Report {
-    let silent: Bool
-    let showError: Bool
-
-    func warning(_ text: String) {
-        if !silent { FileOutput.standardError.writeLine("porter: warning: \(text)") }
-    }
-
-    func failure(_ error: PorterError) {
-        failure(code: ExitStatus.status(for: error.code), error.reason)
-    }
-
-    func failure(code: Int32, _ text: String) {
-        if !silent || showError { FileOutput.standardError.writeLine("porter: (\(code)) \(text)") }
     }
 }
 
