@@ -103,3 +103,16 @@ struct RequestEncoderTests {
         #expect(outcome.bodyStrings == ["abc"])
     }
 }
+
+/// Chunked request bodies as RFC 9112 §7.1 frames them.
+@Suite("Request body chunks")
+struct RequestChunkEncodingTests {
+    @Test func framesChunksInHexadecimalAndEndsWithTheLastChunk() {
+        var bytes: [UInt8] = []
+        RequestEncoder.encodeChunk(Array(repeating: UInt8(ascii: "a"), count: 26), into: &bytes)
+        RequestEncoder.encodeChunk([], into: &bytes)
+        RequestEncoder.encodeChunk(Array("xyz".utf8), into: &bytes)
+        RequestEncoder.encodeLastChunk(into: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "1a\r\n" + String(repeating: "a", count: 26) + "\r\n3\r\nxyz\r\n0\r\n\r\n")
+    }
+}

@@ -367,10 +367,9 @@ public final class HTTPClient: Sendable {
     private static func wireBody(_ request: PendingRequest) -> RequestBody? {
         guard case .bytes(let body) = request.body, isChunked(request) else { return request.body }
         var framed: [UInt8] = []
-        if !body.isEmpty {
-            framed += Array("\(String(body.count, radix: 16))\r\n".utf8) + body + Array("\r\n".utf8)
-        }
-        return .bytes(framed + Array("0\r\n\r\n".utf8))
+        RequestEncoder.encodeChunk(body, into: &framed)
+        RequestEncoder.encodeLastChunk(into: &framed)
+        return .bytes(framed)
     }
 
     /// RFC 9110 §9.2.2.

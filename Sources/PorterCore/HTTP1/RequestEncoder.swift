@@ -114,4 +114,22 @@ public enum RequestEncoder {
         }
         return out
     }
+
+    // MARK: - Chunked bodies
+
+    /// Appends `bytes` as one chunk of a chunked request body (RFC 9112 §7.1):
+    /// `SIZE CRLF data CRLF`, the size in hexadecimal. Nothing for no bytes, since
+    /// an empty chunk would end the body.
+    public static func encodeChunk(_ bytes: [UInt8], into buffer: inout [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        buffer.append(contentsOf: String(bytes.count, radix: 16).utf8)
+        buffer.append(contentsOf: [HTTPSyntax.cr, HTTPSyntax.lf])
+        buffer.append(contentsOf: bytes)
+        buffer.append(contentsOf: [HTTPSyntax.cr, HTTPSyntax.lf])
+    }
+
+    /// Appends the last chunk and an empty trailer section, which end a chunked body.
+    public static func encodeLastChunk(into buffer: inout [UInt8]) {
+        buffer.append(contentsOf: Array("0\r\n\r\n".utf8))
+    }
 }

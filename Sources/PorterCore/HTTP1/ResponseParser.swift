@@ -99,7 +99,7 @@ public struct ResponseParser: Sendable {
     public let limits: Limits
 
     /// How far the parser has got in the current response.
-    private enum State: Sendable, Hashable {
+    enum State: Sendable, Hashable {
         /// Reading the status line and header fields of a head.
         case head
         /// Reading a body of known length.
@@ -121,7 +121,7 @@ public struct ResponseParser: Sendable {
     }
 
     /// A line found by ``findLine(_:from:maxLength:)``.
-    private enum LineSearch {
+    enum LineSearch {
         /// `content` excludes the line ending; `next` is the index just past the LF.
         case line(content: Range<Int>, next: Int)
         /// No LF yet and the line could still fit.
@@ -130,33 +130,33 @@ public struct ResponseParser: Sendable {
         case tooLong
     }
 
-    private var state: State = .head
+    var state: State = .head
     /// Whether an interim (1xx) head came first: what follows must be HTTP/1.x, never HTTP/0.9.
-    private var sawInterimHead = false
-    private var isHeadRequest = false
-    private var isConnectRequest = false
+    var sawInterimHead = false
+    var isHeadRequest = false
+    var isConnectRequest = false
     /// Bytes of the unfinished line at the front of the input already searched for LF.
-    private var scanned = 0
+    var scanned = 0
     /// Whether any byte of this response has been seen.
-    private var sawBytes = false
+    var sawBytes = false
 
     // The section (head or trailers) being read.
-    private var sectionBytes = 0
-    private var fieldCount = 0
-    private var fields = HeaderFields()
-    private var rawHead: [UInt8] = []
-    private var version = HTTPVersion.http1_1
-    private var status = 0
-    private var reason = ""
+    var sectionBytes = 0
+    var fieldCount = 0
+    var fields = HeaderFields()
+    var rawHead: [UInt8] = []
+    var version = HTTPVersion.http1_1
+    var status = 0
+    var reason = ""
 
-    private var reusable = false
-    private var trailers = HeaderFields()
+    var reusable = false
+    var trailers = HeaderFields()
 
     /// How the final response's body is delimited; nil until its head is parsed.
-    public private(set) var framing: Framing?
+    public internal(set) var framing: Framing?
 
     /// Body bytes of the final response so far, after chunked decoding.
-    public private(set) var bodyBytesReceived: UInt64 = 0
+    public internal(set) var bodyBytesReceived: UInt64 = 0
 
     /// Whether a response without a status line is taken as HTTP/0.9: the whole
     /// stream is the body, read until the connection closes (curl's `--http0.9`).
@@ -166,7 +166,7 @@ public struct ResponseParser: Sendable {
     /// framing (curl's `--ignore-content-length`).
     public var ignoresContentLength = false
     /// The trailer section of a chunked body exactly as received, without its final empty line.
-    public private(set) var rawTrailerBytes: [UInt8] = []
+    public internal(set) var rawTrailerBytes: [UInt8] = []
 
     /// Whether the connection may carry another request once this response has ended (RFC 9112 §9.3).
     ///
@@ -388,392 +388,10 @@ public struct ResponseParser: Sendable {
         }
     }
 
-    // MARK: - Lines
-
-    /// Looks for the LF ending the line that starts at `pos`, resuming where the previous
-    /// call stopped searching. `maxLength` bounds the line including its ending.
-    private mutating func findLine(_ bytes: UnsafeBufferPointer<UInt8>, from pos: Int, maxLength: Int) -> LineSearch {
-        let limit = maxLength > bytes.count - pos ? bytes.count : pos + maxLength
-        var index = pos + scanned
-        while index < limit {
-            if bytes[index] == HTTPSyntax.lf {
-                scanned = 0
-                // RFC 9112 §2.2: CRLF, or a bare LF, ends a line.
-                let end = index > pos && bytes[index - 1] == HTTPSyntax.cr ? index - 1 : index
-                return .line(content: pos..<end, next: index + 1)
-            }
-            index += 1
-        }
-        if bytes.count - pos >= maxLength {
-            scanned = 0
-            return .tooLong
-        }
-        scanned = bytes.count - pos
-        return .partial
-    }
-
-    /// Resets the per-section counters before a head or a trailer section.
-    private mutating func startSection() {
-        sectionBytes = 0
-        fieldCount = 0
-        fields = HeaderFields()
-    }
-
-    /// Takes one line of a head (without its ending); returns the head when `line` is the empty line ending it.
-    private mutating func takeHeadLine(_ line: UnsafeBufferPointer<UInt8>) throws(PorterError) -> ResponseHead? {
-        // A valid status is at least 100, so 0 means the status line has not come yet.
-        if status == 0 {
-            try takeStatusLine(line)
-            return nil
-        }
-        guard line.isEmpty else {
-            try takeFieldLine(line, inTrailers: false)
-            return nil
-        }
-        let head = ResponseHead(version: version, status: status, reason: reason, fields: fields, rawBytes: rawHead)
-        rawHead = []
-        status = 0
-        reason = ""
-        if head.isInformational && head.status != 101 {
-            // RFC 9110 §15.2: an interim response; the final one follows on the same connection.
-            startSection()
-            sawInterimHead = true
-        } else {
-            try startBody(after: head)
-        }
-        return head
-    }
-
-    /// At the start of a response: whether the bytes cannot begin `HTTP/`, which makes it an
-    /// HTTP/0.9 response (RFC 1945 §3.1: a Simple-Response is the body alone). Returns the
-    /// synthetic head of such a response when ``allowsHTTP09``; nil while it may still be HTTP/1.x.
-    private mutating func http09Head(_ bytes: UnsafeBufferPointer<UInt8>) throws(PorterError) -> ResponseHead? {
-        let prefix: StaticString = "HTTP/"
-        let looksLikeHTTP1 = prefix.withUTF8Buffer { prefix in
-            zip(bytes.prefix(prefix.count), prefix).allSatisfy { $0 == $1 }
-        }
-        guard !looksLikeHTTP1, !bytes.isEmpty else { return nil }
-        guard allowsHTTP09 else {
-            // The reason names no bytes: how many have arrived depends on how the input was cut.
-            throw PorterError(
-                .malformedStatusLine,
-                "the response does not start with an HTTP/1.x status line; an HTTP/0.9 response is refused unless allowed"
-            )
-        }
-        guard !isHeadRequest else {
-            throw PorterError(.malformedHeaderField, "an HTTP/0.9 response cannot answer HEAD: it has no head to send")
-        }
-        let head = ResponseHead(version: HTTPVersion(major: 0, minor: 9), status: 200, reason: "", fields: HeaderFields(), rawBytes: [])
-        reusable = false
-        framing = .untilClose
-        state = .untilClose
-        return head
-    }
-
-    /// Parses `HTTP/1.x SP 3DIGIT [SP reason]` (RFC 9112 §4).
-    private mutating func takeStatusLine(_ line: UnsafeBufferPointer<UInt8>) throws(PorterError) {
-        // "HTTP/1.1 200" is the shortest valid status line.
-        let prefix: StaticString = "HTTP/1."
-        let valid = line.count >= 12
-            && prefix.withUTF8Buffer { line.starts(with: $0) }
-            && HTTPSyntax.isDigit(line[7])
-            && line[8] == HTTPSyntax.sp
-            && line[9] >= UInt8(ascii: "1") && line[9] <= UInt8(ascii: "9")
-            && HTTPSyntax.isDigit(line[10]) && HTTPSyntax.isDigit(line[11])
-            && (line.count == 12 || line[12] == HTTPSyntax.sp)
-        // RFC 9112 §2.2: a bare CR, and NUL, are never part of a line.
-        if valid, let bad = line.first(where: { $0 == HTTPSyntax.cr || $0 == HTTPSyntax.nul }) {
-            throw PorterError(
-                .malformedHeaderField,
-                "the status line \"\(Self.excerpt(line))\" contains \(HTTPSyntax.describe(bad))"
-            )
-        }
-        guard valid else {
-            // After an interim response the final one must follow: anything else is a broken reply.
-            throw PorterError(
-                sawInterimHead ? .malformedHeaderField : .malformedStatusLine,
-                "the response does not start with a valid HTTP/1.x status line: \"\(Self.excerpt(line))\""
-                    + (sawInterimHead ? " (after an interim response)" : "")
-            )
-        }
-        version = HTTPVersion(major: 1, minor: Int(line[7] - 0x30))
-        status = Int(line[9] - 0x30) * 100 + Int(line[10] - 0x30) * 10 + Int(line[11] - 0x30)
-        reason = line.count > 13 ? String(decoding: UnsafeBufferPointer(rebasing: line[13...]), as: UTF8.self) : ""
-    }
-
-    /// Parses `name: value`, or an obs-fold continuation of the previous field.
-    private mutating func takeFieldLine(_ line: UnsafeBufferPointer<UInt8>, inTrailers: Bool) throws(PorterError) {
-        let code: PorterError.Code = .malformedHeaderField
-        let what = inTrailers ? "trailer line" : "header line"
-
-        // RFC 9110 §5.5: NUL is never allowed; RFC 9112 §2.2: a CR must be followed by LF.
-        if let bad = line.first(where: { $0 == HTTPSyntax.cr || $0 == HTTPSyntax.nul }) {
-            let byte = bad == HTTPSyntax.cr ? "a carriage return (CR) not followed by a line feed" : HTTPSyntax.describe(bad)
-            throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" contains \(byte)")
-        }
-
-        if HTTPSyntax.isWhitespace(line[0]) {
-            // RFC 9112 §5.2: obs-fold. Unfold into the previous value with one SP.
-            guard fieldCount > 0 else {
-                // RFC 9112 §2.2: whitespace between the start-line and the first field may be
-                // consumed without further processing instead of rejecting the message.
-                guard inTrailers else { return }
-                throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" starts with whitespace but no field precedes it to continue")
-            }
-            fields.unfoldLastValue(appending: Self.trimmedString(line, from: 0))
-            return
-        }
-
-        var colon = 0
-        while colon < line.count && line[colon] != HTTPSyntax.colon {
-            guard HTTPSyntax.isTokenByte(line[colon]) else {
-                if HTTPSyntax.isWhitespace(line[colon]) {
-                    // RFC 9112 §5.1: no whitespace between name and colon (request smuggling, e.g. CVE-2019-16869).
-                    throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" has whitespace inside or after the field name")
-                }
-                throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" has \(HTTPSyntax.describe(line[colon])) in the field name")
-            }
-            colon += 1
-        }
-        guard colon < line.count else {
-            throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" has no colon")
-        }
-        guard colon > 0 else {
-            throw PorterError(code, "\(what) \"\(Self.excerpt(line))\" has an empty field name")
-        }
-
-        // curl's MAX_HTTP_RESP_HEADER_COUNT: bound the work and memory one head can cost.
-        guard fieldCount < limits.maxFieldCount else {
-            throw PorterError(
-                .tooManyHeaderFields,
-                "the response has more than \(limits.maxFieldCount) \(inTrailers ? "trailer" : "header") fields"
-            )
-        }
-        fieldCount += 1
-        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
-        fields.append(name: name, value: Self.trimmedString(line, from: colon + 1))
-    }
-
-    // MARK: - Framing
-
-    /// Decides how the final response's body is delimited (RFC 9112 §6.3) and whether the
-    /// connection persists (RFC 9112 §9.3).
-    private mutating func startBody(after head: ResponseHead) throws(PorterError) {
-        let headFields = head.fields
-        // RFC 9112 §9.3: HTTP/1.1 persists unless "close"; HTTP/1.0 only with "keep-alive".
-        if headFields.containsToken("close", in: "Connection") {
-            reusable = false
-        } else if head.version.minor >= 1 {
-            reusable = true
-        } else {
-            reusable = headFields.containsToken("keep-alive", in: "Connection")
-        }
-        startSection()
-
-        let framing: Framing
-        if head.status == 101 {
-            // RFC 9110 §15.2.2: after 101 the connection speaks another protocol.
-            framing = .none
-            reusable = false
-        } else if isHeadRequest || head.status == 204 || head.status == 304 {
-            // RFC 9112 §6.3 item 1: no body, whatever the framing fields say.
-            framing = .none
-        } else if isConnectRequest && (200..<300).contains(head.status) {
-            // RFC 9112 §6.3 item 2: the connection becomes a tunnel.
-            framing = .none
-            reusable = false
-        } else if headFields.contains("Transfer-Encoding") {
-            try Self.checkTransferEncoding(headFields)
-            // RFC 9112 §6.3 item 3: Transfer-Encoding overrides Content-Length, but both together
-            // may be a smuggling attempt, and RFC 9112 §6.1 says the same of Transfer-Encoding in
-            // HTTP/1.0: read the body as chunked, then close.
-            if headFields.contains("Content-Length") || head.version.minor == 0 {
-                reusable = false
-            }
-            framing = .chunked
-        } else if !ignoresContentLength, let length = try Self.contentLength(headFields) {
-            framing = .contentLength(length)
-        } else {
-            // RFC 9112 §6.3 item 8: no framing fields, the body ends when the connection closes.
-            framing = .untilClose
-            reusable = false
-        }
-
-        self.framing = framing
-        switch framing {
-        case .none, .contentLength(0): state = .complete
-        case .contentLength(let length): state = .contentLength(remaining: length)
-        case .chunked: state = .chunkSize
-        case .untilClose: state = .untilClose
-        }
-    }
-
-    /// Accepts `Transfer-Encoding` only when `chunked` is its final coding and appears once.
-    private static func checkTransferEncoding(_ fields: HeaderFields) throws(PorterError) {
-        var codings: [Substring] = []
-        for value in fields.values(named: "Transfer-Encoding") {
-            for element in value.split(separator: ",", omittingEmptySubsequences: false) {
-                // RFC 9110 §5.6.1: empty list elements are ignored; RFC 9112 §7: parameters follow ";".
-                let coding = (element.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-                    .trimmingASCIIWhitespace()
-                if !coding.isEmpty { codings.append(coding) }
-            }
-        }
-        let chunkedCount = codings.count { HeaderFields.namesEqual($0, "chunked") }
-        // RFC 9112 §6.1: chunked must not be applied more than once.
-        if chunkedCount > 1 {
-            throw PorterError(
-                .invalidTransferEncoding,
-                "Transfer-Encoding lists chunked more than once; the body length is ambiguous"
-            )
-        }
-        // RFC 9112 §6.3 item 4: without chunked last the body could only be read until close;
-        // a response that could be read two ways is refused instead.
-        guard let last = codings.last, HeaderFields.namesEqual(last, "chunked") else {
-            throw PorterError(
-                .invalidTransferEncoding,
-                "Transfer-Encoding \"\(fields.values(named: "Transfer-Encoding").joined(separator: ", "))\" does not end in chunked; the body length is ambiguous"
-            )
-        }
-    }
-
-    /// The body length from every `Content-Length` field, or nil when there is none (RFC 9110 §8.6).
-    private static func contentLength(_ fields: HeaderFields) throws(PorterError) -> UInt64? {
-        var length: UInt64?
-        for field in fields where HeaderFields.namesEqual(field.name, "Content-Length") {
-            // RFC 9110 §8.6: a list of identical values ("5, 5") is one value.
-            for element in field.value.split(separator: ",", omittingEmptySubsequences: false) {
-                // RFC 9110 §8.6: Content-Length = 1*DIGIT; a sign, a fraction or an overflow is invalid.
-                guard let value = decimal(element.trimmingASCIIWhitespace()) else {
-                    throw PorterError(
-                        .invalidContentLength,
-                        "Content-Length \"\(field.value)\" is not a decimal number of bytes that fits in 64 bits"
-                    )
-                }
-                // RFC 9112 §6.3 item 5: differing lengths make the framing ambiguous (request smuggling).
-                if let known = length, known != value {
-                    throw PorterError(
-                        .conflictingContentLength,
-                        "the response gives different Content-Length values (\(known) and \(value)); the body length is ambiguous"
-                    )
-                }
-                length = value
-            }
-        }
-        return length
-    }
-
-    /// The value of 1*DIGIT, or nil when `digits` is empty, holds anything else, or overflows.
-    private static func decimal(_ digits: Substring) -> UInt64? {
-        guard !digits.isEmpty else { return nil }
-        var value: UInt64 = 0
-        for byte in digits.utf8 {
-            guard HTTPSyntax.isDigit(byte) else { return nil }
-            let (times10, overflowed) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carried) = times10.addingReportingOverflow(UInt64(byte - 0x30))
-            guard !overflowed, !carried else { return nil }
-            value = sum
-        }
-        return value
-    }
-
-    // MARK: - Chunks
-
-    /// Parses `chunk-size [chunk-ext]` (RFC 9112 §7.1); extensions are checked, then ignored.
-    private static func chunkSize(_ line: UnsafeBufferPointer<UInt8>) throws(PorterError) -> UInt64 {
-        var size: UInt64 = 0
-        var index = 0
-        while index < line.count, let digit = HTTPSyntax.hexValue(line[index]) {
-            // RFC 9112 §7.1: recipients must guard against integer overflow of chunk-size.
-            guard size <= UInt64.max >> 4 else {
-                throw PorterError(.invalidChunkSize, "chunk size \"\(excerpt(line))\" does not fit in 64 bits")
-            }
-            size = size << 4 | digit
-            index += 1
-        }
-        guard index > 0 else {
-            throw PorterError(.invalidChunkSize, "chunk-size line \"\(excerpt(line))\" does not start with a hexadecimal size")
-        }
-        guard index < line.count else { return size }
-        // RFC 9112 §7.1.1: only chunk extensions follow the size, and whitespace only before ";".
-        // They are ignored, but one that does not parse (trailing whitespace, a bare CR or NUL, an
-        // empty name, an unclosed quote) is refused: parsers that read it differently disagree
-        // about where the chunk data starts (request smuggling through chunk extensions).
-        guard isChunkExtensionList(line, from: index) else {
-            let rest = skipWhitespace(line, from: index)
-            if rest < line.count && line[rest] == UInt8(ascii: ";") {
-                throw PorterError(.invalidChunkSize, "chunk-size line \"\(excerpt(line))\" has a malformed chunk extension")
-            }
-            throw PorterError(.invalidChunkSize, "chunk-size line \"\(excerpt(line))\" is not a hexadecimal size")
-        }
-        return size
-    }
-
-    /// Whether `line[start...]` is `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`
-    /// (RFC 9112 §7.1.1), where a value is a token or a quoted-string.
-    private static func isChunkExtensionList(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Bool {
-        var index = start
-        while index < line.count {
-            index = skipWhitespace(line, from: index)
-            guard index < line.count && line[index] == UInt8(ascii: ";") else { return false }
-            let name = skipWhitespace(line, from: index + 1)
-            index = skipToken(line, from: name)
-            guard index > name else { return false }
-            let equals = skipWhitespace(line, from: index)
-            guard equals < line.count && line[equals] == UInt8(ascii: "=") else { continue }
-            let value = skipWhitespace(line, from: equals + 1)
-            if value < line.count && line[value] == HTTPSyntax.dquote {
-                guard let end = quotedStringEnd(line, from: value) else { return false }
-                index = end
-            } else {
-                index = skipToken(line, from: value)
-                guard index > value else { return false }
-            }
-        }
-        return true
-    }
-
-    /// The index just past the quoted-string opening at `start` (RFC 9110 §5.6.4), or nil when
-    /// it holds a control byte or is not closed on this line.
-    private static func quotedStringEnd(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        var index = start + 1
-        while index < line.count {
-            switch line[index] {
-            case HTTPSyntax.dquote:
-                return index + 1
-            case HTTPSyntax.backslash:
-                guard index + 1 < line.count && HTTPSyntax.isQuotedTextByte(line[index + 1]) else { return nil }
-                index += 2
-            case let byte:
-                guard HTTPSyntax.isQuotedTextByte(byte) else { return nil }
-                index += 1
-            }
-        }
-        return nil
-    }
-
-    /// The index of the first byte at or after `index` that is not SP or HTAB.
-    private static func skipWhitespace(_ line: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
-        var index = index
-        while index < line.count && HTTPSyntax.isWhitespace(line[index]) { index += 1 }
-        return index
-    }
-
-    /// The index of the first byte at or after `index` that is not a `tchar`.
-    private static func skipToken(_ line: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
-        var index = index
-        while index < line.count && HTTPSyntax.isTokenByte(line[index]) { index += 1 }
-        return index
-    }
-
-    private static func missingChunkEnd(_ byte: UInt8) -> PorterError {
-        PorterError(.malformedChunk, "chunk data is followed by \(HTTPSyntax.describe(byte)) instead of CRLF; the chunk is longer than its size says")
-    }
-
     // MARK: - Helpers
 
     /// `line[from...]` without surrounding SP and HTAB, decoded as UTF-8 (invalid bytes replaced).
-    private static func trimmedString(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
+    static func trimmedString(_ line: UnsafeBufferPointer<UInt8>, from start: Int) -> String {
         var lower = start
         var upper = line.count
         while lower < upper && HTTPSyntax.isWhitespace(line[lower]) { lower += 1 }
@@ -782,7 +400,7 @@ public struct ResponseParser: Sendable {
     }
 
     /// Up to the first 80 bytes of a line, control bytes escaped, for an error message.
-    private static func excerpt(_ line: UnsafeBufferPointer<UInt8>) -> String {
+    static func excerpt(_ line: UnsafeBufferPointer<UInt8>) -> String {
         var out = ""
         for byte in line.prefix(80) {
             if byte < 0x20 || byte >= 0x7F {
