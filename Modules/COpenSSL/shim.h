@@ -16,6 +16,16 @@ static inline int COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int versi
     return (int)SSL_CTX_set_min_proto_version(ctx, version);
 }
 
+// SSL_CTX_set_max_proto_version is a macro over SSL_CTX_ctrl.
+static inline int COpenSSL_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_max_proto_version(ctx, version);
+}
+
+// SSL_CTX_set1_groups_list is a macro over SSL_CTX_ctrl.
+static inline int COpenSSL_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
+
 // SSL_CTX_set_mode is a macro over SSL_CTX_ctrl.
 static inline long COpenSSL_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_set_mode(ctx, mode);

@@ -99,7 +99,7 @@ struct AuthCookiesUploadTests {
         #expect(form.stdoutText == """
             --\(boundary)\r\nContent-Disposition: form-data; name="name"\r\n\r\nporter\r\n\
             --\(boundary)\r\nContent-Disposition: form-data; name="photo"; filename="\(file.split(separator: "/").last!)"\r\n\
-            Content-Type: application/octet-stream\r\n\r\nJPEGDATA\r\n--\(boundary)--\r\n
+            Content-Type: image/jpeg\r\n\r\nJPEGDATA\r\n--\(boundary)--\r\n
             """)
         #expect(head.hasPrefix("POST /form HTTP/1.1\r\n"))
 

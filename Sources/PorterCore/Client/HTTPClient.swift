@@ -243,7 +243,8 @@ public final class HTTPClient: Sendable {
         let events = options.eventHandler
         let settings = HTTP1Exchange.Settings(
             limits: configuration.parserLimits, allowsHTTP09: options.allowsHTTP09, ignoresContentLength: options.ignoresContentLength,
-            deliversRaw: options.deliversRawBody, idleTimeout: options.idleTimeout)
+            deliversRaw: options.deliversRawBody, idleTimeout: options.idleTimeout,
+            minimumSpeed: options.minimumSpeed.map { ($0.bytesPerSecond * UInt64($0.period.components.seconds), UInt64($0.period.components.seconds) * 1_000_000_000) })
         let exchangeEvents = events.map { events in { (event: HTTP1Exchange.Event) in events(ClientEvent(event)) } }
         if let connection = pool.checkOut(origin: routing.poolKey(for: url)) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))
@@ -394,12 +395,14 @@ public final class HTTPClient: Sendable {
             throw PorterError(.unsupportedScheme, "the redirect from \(request.url) to \(next.url) was refused: \(next.url.scheme) is not an allowed redirect protocol")
         }
         let isPOSTLike = request.method == "POST" || (options.redirectsBodyMethodsLikePOST && request.body != nil)
+            || (options.keepsMethodOnRedirect && request.body != nil)
         let keepsPOST = isPOSTLike && options.postKeptAfterRedirects.contains(head.status)
         let becomesGet = keepsPOST ? false
             : (head.status == 301 || head.status == 302) ? isPOSTLike
             : head.status == 303 ? request.method != "HEAD" : false
         if becomesGet {
-            next.method = "GET"
+            // curl's -X: the body goes as for POST, but the method given stays.
+            if !options.keepsMethodOnRedirect { next.method = "GET" }
             next.body = nil
         }
         if next.body == nil {
@@ -413,7 +416,7 @@ public final class HTTPClient: Sendable {
         if downgrade {
             options.eventHandler?(.insecureRedirect(from: request.url, to: next.url))
         }
-        if next.url.origin != request.url.origin || downgrade {
+        if (next.url.origin != request.url.origin || downgrade) && !options.sendsCredentialsOnRedirect {
             next.fields[.authorization] = nil
             next.fields[.cookie] = nil
             next.fields[.proxyAuthorization] = nil

@@ -60,6 +60,29 @@ public struct RequestOptions: Sendable {
     /// Whether, following redirects, any method that sends a body changes to GET
     /// after 301 and 302 as POST does (curl's `--follow`); otherwise only POST does.
     public var redirectsBodyMethodsLikePOST = false
+    /// Whether redirects keep the request's method (curl's `-X`): a 301, 302 or 303 still
+    /// drops the body as it would for POST, but the method is not changed to GET.
+    public var keepsMethodOnRedirect = false
+    /// Whether credentials and cookies go to every host redirects lead to, not only to the
+    /// first origin (curl's `--location-trusted`). Unsafe with untrusted servers.
+    public var sendsCredentialsOnRedirect = false
+    /// Fail (``PorterError/Code/timedOut``) when fewer bytes than the speed arrive over a
+    /// whole period (curl's `--speed-limit` and `--speed-time`).
+    public var minimumSpeed: MinimumSpeed?
+
+    /// A speed a transfer must keep up, measured over a period.
+    public struct MinimumSpeed: Sendable, Hashable {
+        /// The least bytes per second, on average over ``period``.
+        public var bytesPerSecond: UInt64
+        /// How long the speed may stay below ``bytesPerSecond`` before the transfer fails.
+        public var period: Duration
+
+        /// Creates a minimum speed of `bytesPerSecond` over `period`.
+        public init(bytesPerSecond: UInt64, period: Duration) {
+            self.bytesPerSecond = bytesPerSecond
+            self.period = period
+        }
+    }
     /// Called with each ``ClientEvent`` as it happens, on the request's task.
     public var eventHandler: (@Sendable (ClientEvent) -> Void)?
 

@@ -16,6 +16,8 @@ final class HTTP1Exchange {
         var deliversRaw = false
         /// The longest wait for the next bytes of the response.
         var idleTimeout: Duration?
+        /// Fail when fewer than `bytes` arrive in any `period` (curl's `--speed-limit`/`--speed-time`).
+        var minimumSpeed: (bytes: UInt64, period: UInt64)?
     }
 
     /// What the exchange did on the wire, as it happens.
@@ -34,6 +36,10 @@ final class HTTP1Exchange {
     private var parser: ResponseParser
     private let totalDeadline: Deadline?
     private let idleTimeout: Duration?
+    private let minimumSpeed: (bytes: UInt64, period: UInt64)?
+    /// The window the minimum speed is measured over: when it began, and the bytes received in it.
+    private var speedWindowStart: UInt64 = 0
+    private var speedWindowBytes: UInt64 = 0
     private let events: ((Event) -> Void)?
     private(set) var receivedAnyByte = false
     private(set) var isComplete = false
@@ -65,11 +71,42 @@ final class HTTP1Exchange {
         deliversRaw = settings.deliversRaw
         self.totalDeadline = totalDeadline
         idleTimeout = settings.idleTimeout
+        minimumSpeed = settings.minimumSpeed
+        speedWindowStart = startedAt
         self.events = events
     }
 
     private var readDeadline: Deadline? {
-        Deadline.earliest(totalDeadline, idleTimeout.map { Deadline.after($0, limit: "the idle timeout (\($0))") })
+        Deadline.earliest(
+            Deadline.earliest(totalDeadline, idleTimeout.map { Deadline.after($0, limit: "the idle timeout (\($0))") }),
+            speedDeadline)
+    }
+
+    /// When a stalled read must end for the minimum speed: the end of the current window if it
+    /// has too few bytes, else of the next (which then has none).
+    private var speedDeadline: Deadline? {
+        guard let minimumSpeed else { return nil }
+        let windows: UInt64 = speedWindowBytes < minimumSpeed.bytes ? 1 : 2
+        return Deadline(uptimeNanoseconds: speedWindowStart &+ windows &* minimumSpeed.period, limit: speedLimitDescription)
+    }
+
+    private var speedLimitDescription: String {
+        guard let minimumSpeed else { return "" }
+        return "the minimum speed (\(minimumSpeed.bytes) bytes in \(minimumSpeed.period / 1_000_000_000) seconds)"
+    }
+
+    /// Counts received bytes against the minimum speed, and fails once a whole window was too slow.
+    private func checkSpeed(received count: Int) throws(PorterError) {
+        guard let minimumSpeed else { return }
+        speedWindowBytes &+= UInt64(count)
+        let now = Deadline.now()
+        guard now &- speedWindowStart >= minimumSpeed.period else { return }
+        let elapsedWindows = (now &- speedWindowStart) / minimumSpeed.period
+        if speedWindowBytes < minimumSpeed.bytes * elapsedWindows {
+            throw PorterError(.timedOut, "the transfer from \(connection.host) was too slow: \(speedWindowBytes) bytes in the last \((now &- speedWindowStart) / 1_000_000_000) seconds, under \(speedLimitDescription)")
+        }
+        speedWindowStart = now
+        speedWindowBytes = 0
     }
 
     /// The framing of the final response, known after ``readHead()``.
@@ -257,6 +294,7 @@ final class HTTP1Exchange {
             throw totalDeadline.timeoutError("receiving from \(connection.remoteAddress)")
         }
         let count = try await connection.fill(deadline: readDeadline, awaitingReply: awaitingReply)
+        try checkSpeed(received: count)
         if count > 0 {
             if firstByteAt == nil { firstByteAt = Deadline.now() }
             receivedAnyByte = true

@@ -30,6 +30,26 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// afterwards and must see weak ones (a SHA-1 signature, an RSA-1024 key)
     /// instead of failing the handshake on them: security level 0.
     @_spi(PorterTools) public var inspectsOnly = false
+    /// The oldest TLS version accepted (curl's `--tlsv1.2`, `--tlsv1.3`); never below 1.2.
+    public var minimumVersion: ProtocolVersion = .tls1_2
+    /// The newest TLS version offered (curl's `--tls-max`); nil: the newest OpenSSL speaks.
+    public var maximumVersion: ProtocolVersion?
+    /// OpenSSL's cipher list for TLS 1.2 (curl's `--ciphers`); nil: forward-secret AEAD suites only.
+    public var cipherList: String?
+    /// OpenSSL's TLS 1.3 cipher suites (curl's `--tls13-ciphers`); nil: OpenSSL's defaults.
+    public var cipherSuites: String?
+    /// The key exchange groups offered, colon-separated (curl's `--curves`); nil: OpenSSL's defaults.
+    public var groups: String?
+
+    /// A TLS protocol version Porter speaks.
+    public enum ProtocolVersion: Int, Sendable, Hashable, Comparable, CustomStringConvertible {
+        case tls1_2 = 0x0303
+        case tls1_3 = 0x0304
+
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        public var description: String { self == .tls1_2 ? "TLS 1.2" : "TLS 1.3" }
+    }
 
     /// Creates a configuration; by default the system trust store is used and the peer is verified.
     public init(

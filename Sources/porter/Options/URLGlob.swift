@@ -7,8 +7,16 @@ enum URLGlob {
     /// The most URLs one pattern may expand into.
     static let maximumExpansion = 100_000
 
-    static func expand(_ pattern: String) throws(PorterError) -> [String] {
-        var parts: [[String]] = []
+    /// One URL a pattern expands into, and the value each `{}` or `[]` took in it, in
+    /// order: `-o "file_#1.txt"` puts the first of them in the file name.
+    struct Match: Sendable, Equatable {
+        let url: String
+        let values: [String]
+    }
+
+    static func expand(_ pattern: String) throws(PorterError) -> [Match] {
+        // Each part is a literal (one choice, not a glob value) or a pattern's choices.
+        var parts: [(choices: [String], isPattern: Bool)] = []
         var literal = ""
         var rest = Substring(pattern)
         func fail(_ why: String) -> PorterError {
@@ -20,29 +28,31 @@ enum URLGlob {
                 rest = rest.dropFirst(2)
             } else if character == "{" {
                 guard let close = rest.firstIndex(of: "}") else { throw fail("unmatched {") }
-                parts.append([literal])
+                parts.append(([literal], false))
                 literal = ""
-                parts.append(rest[rest.index(after: rest.startIndex)..<close].split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+                parts.append((rest[rest.index(after: rest.startIndex)..<close].split(separator: ",", omittingEmptySubsequences: false).map(String.init), true))
                 rest = rest[rest.index(after: close)...]
             } else if character == "[" && !literal.hasSuffix("://") && !rest.hasPrefix("[]") {
                 guard let close = rest.firstIndex(of: "]") else { throw fail("unmatched [") }
-                parts.append([literal])
+                parts.append(([literal], false))
                 literal = ""
                 guard let range = Self.range(String(rest[rest.index(after: rest.startIndex)..<close])) else {
                     throw fail("bad range [\(rest[rest.index(after: rest.startIndex)..<close])]")
                 }
-                parts.append(range)
+                parts.append((range, true))
                 rest = rest[rest.index(after: close)...]
             } else {
                 literal.append(character)
                 rest = rest.dropFirst()
             }
         }
-        parts.append([literal])
-        var results = [""]
-        for options in parts {
-            guard results.count * options.count <= maximumExpansion else { throw fail("it expands into more than \(maximumExpansion) URLs") }
-            results = results.flatMap { prefix in options.map { prefix + $0 } }
+        parts.append(([literal], false))
+        var results = [Match(url: "", values: [])]
+        for part in parts {
+            guard results.count * part.choices.count <= maximumExpansion else { throw fail("it expands into more than \(maximumExpansion) URLs") }
+            results = results.flatMap { prefix in
+                part.choices.map { Match(url: prefix.url + $0, values: part.isPattern ? prefix.values + [$0] : prefix.values) }
+            }
         }
         return results
     }

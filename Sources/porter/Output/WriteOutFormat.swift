@@ -10,8 +10,10 @@ struct WriteOutFormat {
     }
 
     private let pieces: [Piece]
+    /// The `%{name}`s the format names that Porter does not know, for a warning.
+    private(set) var unknownVariables: [String] = []
 
-    /// The variables Porter knows; any other `%{name}` is an error, as a typo would be.
+    /// The variables Porter knows; any other `%{name}` draws a warning and writes nothing, as in curl.
     static let variables: [String] = [
         "content_type", "errormsg", "exitcode", "filename_effective", "header_json", "http_code", "http_version", "json",
         "method", "num_connects", "num_headers", "num_redirects", "onerror", "referer", "remote_ip", "remote_port",
@@ -37,11 +39,13 @@ struct WriteOutFormat {
         while let character = rest.first {
             if character == "%" && rest.hasPrefix("%{"), let close = rest.firstIndex(of: "}") {
                 let name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
-                guard Self.variables.contains(name) else {
-                    throw PorterError(.invalidRequest, "unknown --write-out variable %{\(name)}")
-                }
                 flush()
-                pieces.append(.variable(name))
+                if Self.variables.contains(name) {
+                    pieces.append(.variable(name))
+                } else {
+                    // As curl: a warning, and the variable writes nothing.
+                    unknownVariables.append(name)
+                }
                 rest = rest[rest.index(after: close)...]
             } else if rest.hasPrefix("%header{"), let close = rest.firstIndex(of: "}") {
                 flush()

@@ -1,9 +1,13 @@
 import HTTPTypes
 import PorterCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One URL of a `porter URL...` command: the request, and where its heads and body go.
 struct Transfer {
-    let command: Fetch
+    let options: TransferOptions
     let url: HTTPURL
     let outputPath: String?
     let headerDump: FileOutput?
@@ -11,7 +15,7 @@ struct Transfer {
     var urlIndex = 0
     /// The cookie engine of `-b FILE` and `-c`, shared by every transfer of the command.
     var cookieJar: CookieJar?
-    /// The request options every transfer of the command shares (`Fetch.sharedRequestOptions()`).
+    /// The request options every transfer of the command shares (`TransferOptions.sharedRequestOptions()`).
     var sharedOptions: RequestOptions
 
     /// Runs the transfer and returns what happened: its exit status (0, or 22 for
@@ -21,9 +25,9 @@ struct Transfer {
     /// With `swallowingRetryableStatus`, a response whose status `--retry` retries
     /// is read but not written, and the record says so.
     func run(client: HTTPClient, swallowingRetryableStatus: Bool = false) async -> TransferRecord {
-        var record = TransferRecord(url: url, method: command.requestMethod, outputPath: outputPath)
+        var record = TransferRecord(url: url, method: options.requestMethod, outputPath: outputPath)
         record.urlIndex = urlIndex
-        record.autoReferer = command.referer?.hasSuffix(";auto") == true
+        record.autoReferer = options.referer?.hasSuffix(";auto") == true
         do throws(any Error) {
             try await perform(client: client, record: &record, swallowingRetryableStatus: swallowingRetryableStatus)
         } catch let error as PorterError {
@@ -33,29 +37,34 @@ struct Transfer {
         } catch {
             record.fail(code: 23, message: "\(error)")
         }
+        // `--remove-on-error`: a failed transfer leaves no partial file behind (curl's rule;
+        // a resumed file is kept, since it held data before this transfer).
+        if options.removeOnError, record.exitCode != 0, let outputPath, outputPath != "-", options.continueAt == nil {
+            unlink(outputPath)
+        }
         return record
     }
 
     private func perform(client: HTTPClient, record: inout TransferRecord, swallowingRetryableStatus: Bool) async throws {
-        var (fields, omitted) = try command.requestFields(for: url)
-        let resumeOffset = try command.resumeOffset(outputPath: outputPath)
+        var (fields, omitted) = try options.requestFields(for: url)
+        let resumeOffset = try options.resumeOffset(outputPath: outputPath)
         if let resumeOffset, resumeOffset > 0, fields[.range] == nil {
             fields[.range] = "bytes=\(resumeOffset)-"
         }
-        var options = command.requestOptions(for: url, shared: sharedOptions)
-        options.omittedFields = omitted
-        options.cookieJar = cookieJar
-        guard let method = HTTPRequest.Method(command.requestMethod) else {
-            throw PorterError(.invalidRequest, "\"\(command.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
+        var requestOptions = options.requestOptions(for: url, shared: sharedOptions)
+        requestOptions.omittedFields = omitted
+        requestOptions.cookieJar = cookieJar
+        guard let method = HTTPRequest.Method(options.requestMethod) else {
+            throw PorterError(.invalidRequest, "\"\(options.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
         }
         record.referer = fields[.referer]
-        let body = try command.requestBody()
+        let body = try options.requestBody()
         let output = TransferOutput(
             path: outputPath, appending: (resumeOffset ?? 0) > 0,
-            includesHeads: command.include || command.headOnly, headerDump: headerDump)
-        let verbose = options.eventHandler
-        let report = command.report
-        options.eventHandler = { event in
+            includesHeads: options.include || options.headOnly, headerDump: headerDump)
+        let verbose = requestOptions.eventHandler
+        let report = options.report
+        requestOptions.eventHandler = { event in
             verbose?(event)
             switch event {
             case .responseHead(let head):
@@ -67,7 +76,7 @@ struct Transfer {
             }
         }
 
-        record.exitCode = try await client.execute(method, url, fields: fields, upload: body, options: options) { response in
+        record.exitCode = try await client.execute(method, url, fields: fields, upload: body, options: requestOptions) { response in
             record.take(response)
             defer { record.takeBody(response.body) }
             if let error = output.headWriteError { throw error }
@@ -77,17 +86,17 @@ struct Transfer {
                 try await response.body.forEachChunk { _ in }
                 return 0
             }
-            if command.fail && status >= 400 {
+            if options.fail && status >= 400 {
                 throw CommandFailure(exitCode: 22, message: "The requested URL returned error: \(status)")
             }
             if let resumeOffset, resumeOffset > 0 {
                 if try Self.resumeIsComplete(response, offset: resumeOffset) { return 0 }
             }
             var meter: ProgressMeter?
-            if command.showsProgress, ProgressMeter.isWanted(silent: command.silent, bodyToStandardOutput: outputPath == nil || outputPath == "-") {
+            if options.showsProgress, ProgressMeter.isWanted(silent: options.global.silent, bodyToStandardOutput: outputPath == nil || outputPath == "-") {
                 var total: UInt64?
                 if let length = response.wireHead.fields["Content-Length"].flatMap({ UInt64($0) }) { total = length }
-                meter = ProgressMeter(style: command.progressBar ? .bar : .meter, total: total)
+                meter = ProgressMeter(style: options.global.progressBar ? .bar : .meter, total: total)
             }
             try await response.body.forEachChunk { bytes throws(PorterError) in
                 try output.destination().write(bytes)
@@ -95,9 +104,9 @@ struct Transfer {
                 meter?.add(bytes.count)
             }
             meter?.finish()
-            if !command.raw { try output.writeTrailers(response.body.rawTrailerBytes) }
+            if !options.raw { try output.writeTrailers(response.body.rawTrailerBytes) }
             if outputPath != nil { _ = try output.destination() }
-            if command.failWithBody && status >= 400 {
+            if options.failWithBody && status >= 400 {
                 record.errorMessage = "The requested URL returned error: \(status)"
                 return 22
             }
@@ -131,8 +140,4 @@ extension Transfer {
             return false
         }
     }
-}
-
-extension Fetch {
-    var report: Report { Report(silent: silent, showError: showError) }
 }

@@ -1,12 +1,12 @@
 import HTTPTypes
 import PorterCore
 
-/// How `porter URL...` turns its options into requests.
-extension Fetch {
+/// How a group's options become requests: the method, the target, the fields and the body.
+extension TransferOptions {
     // MARK: - Building the request
 
-    /// Whether `-d`, `--data-binary`, `-F` or `--json` give a body.
-    var hasDataBody: Bool { !(data.isEmpty && dataBinary.isEmpty && form.isEmpty && json.isEmpty) }
+    /// Whether `-d` and its kin, `-F` or `--json` give a body (`-G` moves `-d` into the query).
+    var hasDataBody: Bool { !((data.isEmpty || dataInQuery) && form.isEmpty && json.isEmpty) }
 
     /// The method: `-X`, else HEAD for `-I`, PUT for `-T`, POST with data, GET otherwise.
     var requestMethod: String {
@@ -16,8 +16,26 @@ extension Fetch {
         return hasDataBody ? "POST" : "GET"
     }
 
-    /// The request body: `-T`'s file (streamed), `-F`'s multipart form, `--json`, or `-d` and
-    /// `--data-binary` joined with `&` as curl does.
+    /// Where the diagnostics of this group's transfers go.
+    var report: Report { Report(silent: global.silent, showError: global.showError) }
+
+    /// The URL with `--url-query` items and, with `-G`, the `-d` data added to its query.
+    func requestURL(_ url: HTTPURL) throws(PorterError) -> HTTPURL {
+        var additions: [String] = []
+        for item in urlQueries {
+            additions.append(item.hasPrefix("+") ? String(item.dropFirst()) : try Self.urlEncodedItem(item))
+        }
+        if dataInQuery, let body = try dataBody() { additions.append(String(decoding: body, as: UTF8.self)) }
+        additions.removeAll { $0.isEmpty }
+        guard !additions.isEmpty else { return url }
+        var target = url
+        let joined = additions.joined(separator: "&")
+        target.target += (url.target.contains("?") ? (url.target.hasSuffix("?") || url.target.hasSuffix("&") ? "" : "&") : "?") + joined
+        return target
+    }
+
+    /// The request body: `-T`'s file (streamed), `-F`'s multipart form, `--json`, or the `-d`
+    /// family joined with `&` in command-line order, as curl does.
     func requestBody() throws(PorterError) -> RequestBody? {
         if let uploadFile { return .file(path: uploadFile) }
         if !form.isEmpty { return .bytes(try multipartForm().body) }
@@ -26,30 +44,47 @@ extension Fetch {
                 item.hasPrefix("@") ? try LocalFile.read(String(item.dropFirst())) : Array(item.utf8)
             }.joined()))
         }
+        if dataInQuery { return nil }
         return try dataBody().map(RequestBody.bytes)
     }
 
     /// The multipart form of `-F`, built once so that the body and the boundary in Content-Type agree.
     func multipartForm() throws(PorterError) -> MultipartForm {
-        try MultipartForm(fields: form, boundary: multipartBoundary)
+        try MultipartForm(items: form, boundary: multipartBoundary)
     }
 
-    /// The body of `-d` and `--data-binary`.
+    /// The `-d` family's items joined with `&`.
     private func dataBody() throws(PorterError) -> [UInt8]? {
-        if data.isEmpty && dataBinary.isEmpty { return nil }
+        if data.isEmpty { return nil }
         var parts: [[UInt8]] = []
         for item in data {
-            if item.hasPrefix("@") {
+            switch item {
+            case .ascii(let text) where text.hasPrefix("@"):
                 // curl strips carriage returns and newlines from -d @file.
-                parts.append(try LocalFile.read(String(item.dropFirst())).filter { $0 != 0x0A && $0 != 0x0D })
-            } else {
-                parts.append(Array(item.utf8))
+                parts.append(try LocalFile.read(String(text.dropFirst())).filter { $0 != 0x0A && $0 != 0x0D })
+            case .binary(let text) where text.hasPrefix("@"):
+                parts.append(try LocalFile.read(String(text.dropFirst())))
+            case .ascii(let text), .binary(let text), .raw(let text):
+                parts.append(Array(text.utf8))
+            case .urlEncoded(let text):
+                parts.append(Array(try Self.urlEncodedItem(text).utf8))
             }
         }
-        for item in dataBinary {
-            parts.append(item.hasPrefix("@") ? try LocalFile.read(String(item.dropFirst())) : Array(item.utf8))
-        }
         return Array(parts.joined(separator: [UInt8(ascii: "&")]))
+    }
+
+    /// One `--data-urlencode` (or `--url-query`) item in curl's five forms: `content`,
+    /// `=content`, `name=content`, `@file`, `name@file`; the content is percent-encoded,
+    /// the name is not.
+    static func urlEncodedItem(_ text: String) throws(PorterError) -> String {
+        guard let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: "@") else {
+            return PercentEncoding.escapingAllButUnreserved(text.utf8)
+        }
+        let name = text[..<separator]
+        let rest = text[text.index(after: separator)...]
+        let content: [UInt8] = text[separator] == "@" ? try LocalFile.read(String(rest)) : Array(rest.utf8)
+        let encoded = PercentEncoding.escapingAllButUnreserved(content)
+        return name.isEmpty ? encoded : "\(name)=\(encoded)"
     }
 
     /// Header fields from `-H`, `-r`, `-d` and the URL's credentials, and the default fields to leave out.
@@ -72,6 +107,8 @@ extension Fetch {
             case .set(let value): fields.append(HTTPField(name: parsed.name, value: value))
             }
         }
+        // `-A ''` sends no User-Agent at all, as in curl.
+        if userAgent == "", !named.contains("user-agent") { omitted.insert("user-agent") }
         if let user, !named.contains("authorization") {
             fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array(user.utf8))))
         } else if let bearerToken, !named.contains("authorization") {
@@ -95,7 +132,7 @@ extension Fetch {
                 fields.append(HTTPField(name: .contentType, value: "multipart/form-data; boundary=\(multipartBoundary)"))
             } else if !json.isEmpty {
                 fields.append(HTTPField(name: .contentType, value: "application/json"))
-            } else if !(data.isEmpty && dataBinary.isEmpty) {
+            } else if !data.isEmpty && !dataInQuery {
                 fields.append(HTTPField(name: .contentType, value: "application/x-www-form-urlencoded"))
             }
         }
@@ -112,4 +149,9 @@ extension Fetch {
         let value = referer.hasSuffix(";auto") ? String(referer.dropLast(5)) : referer
         return value.isEmpty ? nil : value
     }
+
+    /// The boundary of `-F`'s multipart body, the same for the body and its Content-Type:
+    /// random per process, so that no content contains it by chance.
+    var multipartBoundary: String { Self.boundary }
+    private static let boundary = "------------------------porter" + String(UInt64.random(in: .min ... .max), radix: 16)
 }
