@@ -36,6 +36,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let cannotResolveProxy = Code("cannotResolveProxy")
         /// The proxy refused or failed to open a `CONNECT` tunnel.
         public static let proxyTunnelFailed = Code("proxyTunnelFailed")
+        /// A SOCKS proxy refused the handshake or the tunnel, or answered in a way that is not SOCKS.
+        public static let proxyHandshakeFailed = Code("proxyHandshakeFailed")
         /// Sending to the peer failed (reset, broken pipe).
         public static let sendFailed = Code("sendFailed")
         /// Receiving from the peer failed (reset or a transport error).

@@ -26,7 +26,8 @@ public struct LinkedLibrary: Sendable, Equatable {
             LinkedLibrary(name: "brotli", version: "\(brotli >> 24).\((brotli >> 12) & 0xFFF).\(brotli & 0xFFF)"),
             LinkedLibrary(name: "zstd", version: String(cString: ZSTD_versionString())),
             LinkedLibrary(name: "libidn2", version: idn2_check_version(nil).map { String(cString: $0) } ?? "?"),
-            LinkedLibrary(name: "libpsl", version: String(cString: psl_get_version())),
+            // psl_get_version() reads "0.21.2 (+libidn2/2.3.3)": the version is its first word.
+            LinkedLibrary(name: "libpsl", version: String(cString: psl_get_version()).split(separator: " ").first.map(String.init) ?? "?"),
         ]
     }
 }

@@ -33,6 +33,8 @@ enum ExitStatus {
         case .clientCertificateInvalid: return 58
         case .tlsConfigurationInvalid: return 77
         case .pinnedPublicKeyMismatch: return 90
+        // curl 8's CURLE_PROXY, "proxy handshake error".
+        case .proxyHandshakeFailed: return 97
         case .headerFieldTooLarge, .tooManyHeaderFields: return 100
         default: return 8
         }

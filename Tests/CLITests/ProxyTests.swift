@@ -95,4 +95,130 @@ struct ProxyTests {
         #expect(result.status == 7)
         #expect(result.stderr.contains("proxy"))
     }
+
+    // MARK: - SOCKS
+
+    /// Dante relays plain and TLS requests for SOCKS 4, 5 and 5h, named by `-x` or by
+    /// `--socks4`/`--socks5`/`--socks5-hostname`; the origin sees an ordinary request.
+    @Test func socksProxiesTunnelPlainAndTLSRequests() async throws {
+        let certificates = try TestCertificates.shared
+        let proxy = try SOCKSServer()
+        let plain = try Self.origin("http")
+        let secure = try Self.origin("https")
+        let cases: [[String]] = [
+            ["-x", proxy.url(scheme: "socks4"), plain.url("/four")],
+            ["-x", proxy.url(scheme: "socks5"), plain.url("/five")],
+            ["-x", proxy.url(scheme: "socks5h"), "http://localhost:\(plain.port)/five-h"],
+            ["--socks4", "127.0.0.1:\(proxy.port)", "http://localhost:\(plain.port)/four-option"],
+            ["--socks5-hostname", "127.0.0.1:\(proxy.port)", "http://localhost:\(plain.port)/five-h-option"],
+            ["-x", proxy.url(scheme: "socks5h"), "--cacert", certificates.caCertificatePath, "https://localhost:\(secure.port)/tls"],
+            ["--socks5", "127.0.0.1:\(proxy.port)", "--cacert", certificates.caCertificatePath, "https://localhost:\(secure.port)/tls-five"],
+        ]
+        for arguments in cases {
+            let result = try await PorterProcess.run(["-sS"] + arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr) \(proxy.log)")
+            #expect(result.stdoutText == "origin", "\(arguments)")
+        }
+        #expect(plain.requestHeads.map { $0.split(separator: "\r\n")[0] } == [
+            "GET /four HTTP/1.1", "GET /five HTTP/1.1", "GET /five-h HTTP/1.1", "GET /four-option HTTP/1.1", "GET /five-h-option HTTP/1.1",
+        ])
+        #expect(secure.requestHeads.map { $0.split(separator: "\r\n")[0] } == ["GET /tls HTTP/1.1", "GET /tls-five HTTP/1.1"])
+        // -v names the tunnel.
+        let verbose = try await PorterProcess.run(["-v", "-o", "/dev/null", "-x", proxy.url(scheme: "socks5h"), plain.url("/")])
+        #expect(verbose.stderr.contains("* SOCKS tunnel through socks5h://127.0.0.1:\(proxy.port) to 127.0.0.1:\(plain.port) granted"))
+    }
+
+    /// microsocks wants RFC 1929 credentials: none or wrong ones are curl's exit 97 with the
+    /// proxy's reason; right ones, in the URL or with `-U`, go through.
+    @Test func socks5CredentialsAreSentAndRefusalsExplained() async throws {
+        let proxy = try SOCKSServer(credentials: "alice:s3cret")
+        let origin = try Self.origin("http")
+        let none = try await PorterProcess.run(["-sS", "-x", proxy.url(), origin.url("/")])
+        #expect(none.status == 97)
+        #expect(none.stderr.contains("accepts none of the offered authentication methods"))
+        let wrong = try await PorterProcess.run(["-sS", "-x", proxy.url(credentials: "alice:wrong"), origin.url("/")])
+        #expect(wrong.status == 97)
+        #expect(wrong.stderr.contains("rejected the user name and password"))
+        #expect(!wrong.stderr.contains("wrong"))
+        let inURL = try await PorterProcess.run(["-sS", "-x", proxy.url(credentials: "alice:s3cret"), origin.url("/")])
+        #expect(inURL.status == 0, "\(inURL.stderr)")
+        #expect(inURL.stdoutText == "origin")
+        let withOption = try await PorterProcess.run(["-sS", "-x", proxy.url(scheme: "socks5h"), "-U", "alice:s3cret", origin.url("/")])
+        #expect(withOption.status == 0, "\(withOption.stderr)")
+    }
+
+    /// Dante does not speak SOCKS 4a and answers 91; a SOCKS 4 proxy cannot carry IPv6.
+    @Test func socksRefusalsAreReported() async throws {
+        let proxy = try SOCKSServer()
+        let refused = try await PorterProcess.run(["-sS", "-x", proxy.url(scheme: "socks4a"), "http://localhost:1/"])
+        #expect(refused.status == 97)
+        #expect(refused.stderr.contains("rejected or failed the request (91)"))
+        let ipv6 = try await PorterProcess.run(["-sS", "-x", proxy.url(scheme: "socks4"), "http://[::1]:1/"])
+        #expect(ipv6.status == 97 || ipv6.status == 6, "\(ipv6.stderr)")
+        #expect(ipv6.stderr.contains("IPv4"))
+        let scheme = try await PorterProcess.run(["-sS", "-x", "socks6://127.0.0.1:1", "http://localhost:1/"])
+        #expect(scheme.status == 2)
+        #expect(scheme.stderr.contains("unsupported proxy scheme \"socks6\""))
+    }
+
+    // MARK: - HTTPS proxies and tunnels
+
+    /// stunnel terminates TLS in front of tinyproxy: an `https://` proxy. An https request is
+    /// TLS inside TLS; a plain one goes in absolute form over TLS to the proxy. The proxy's
+    /// certificate is checked with `--proxy-cacert`, or not with `--proxy-insecure`.
+    @Test func httpsProxiesCarryTLSInsideTLS() async throws {
+        let certificates = try TestCertificates.shared
+        let tinyproxy = try TinyproxyServer()
+        let front = try StunnelServer(certificateChainPath: certificates.leafChainPath, privateKeyPath: certificates.leafKeyPath, forwardingTo: tinyproxy.port)
+        let secure = try Self.origin("https")
+        let plain = try Self.origin("http")
+        let proxy = "https://localhost:\(front.port)"
+        let tls = try await PorterProcess.run([
+            "-sS", "-x", proxy, "--proxy-cacert", certificates.caCertificatePath, "--cacert", certificates.caCertificatePath,
+            "https://localhost:\(secure.port)/inner",
+        ])
+        #expect(tls.status == 0, "\(tls.stderr) \(front.log)")
+        #expect(tls.stdoutText == "origin")
+        #expect(secure.requestHeads.first.map(Self.cameThroughProxy) == false)
+        let absolute = try await PorterProcess.run(["-sS", "-x", proxy, "--proxy-cacert", certificates.caCertificatePath, plain.url("/plain")])
+        #expect(absolute.status == 0, "\(absolute.stderr)")
+        #expect(plain.requestHeads.first.map(Self.cameThroughProxy) == true)
+
+        let untrusted = try await PorterProcess.run(["-sS", "-x", proxy, "--proxy-cacert", certificates.otherCACertificatePath, plain.url("/")])
+        #expect(untrusted.status == 60, "\(untrusted.stderr)")
+        let insecure = try await PorterProcess.run(["-sS", "-x", proxy, "--proxy-insecure", plain.url("/")])
+        #expect(insecure.status == 0, "\(insecure.stderr)")
+        let verbose = try await PorterProcess.run(["-v", "-o", "/dev/null", "-x", proxy, "--proxy-cacert", certificates.caCertificatePath, plain.url("/")])
+        #expect(verbose.stderr.contains("* TLS connection to the proxy localhost using TLSv1.3"))
+    }
+
+    /// `-p` sends even plain requests through CONNECT: tinyproxy adds no Via to a tunnel.
+    @Test func proxytunnelTunnelsPlainRequests() async throws {
+        let proxy = try TinyproxyServer()
+        let origin = try Self.origin("http")
+        let result = try await PorterProcess.run(["-sS", "-p", "-x", proxy.url(), origin.url("/tunnelled")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let head = try #require(origin.requestHeads.first)
+        #expect(head.hasPrefix("GET /tunnelled HTTP/1.1\r\n"))
+        #expect(!Self.cameThroughProxy(head))
+    }
+
+    /// `--proxy-header` goes to the proxy only: on CONNECT without the `-H` fields, and on an
+    /// absolute-form request beside them (as curl sends both lists there); `Name:` removes one.
+    @Test func proxyHeadersGoToTheProxyOnly() async throws {
+        let proxy = try ScriptedServer.respondingAlways(with: "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        let tunnel = try await PorterProcess.run([
+            "-sS", "-x", proxy.url(), "--proxy-header", "X-To-Proxy: 1", "--proxy-header", "User-Agent:", "-H", "X-To-Origin: 2", "https://origin.invalid/",
+        ])
+        #expect(tunnel.status == 56)
+        let connect = try #require(proxy.requestHeads.first)
+        #expect(connect.hasPrefix("CONNECT origin.invalid:443 HTTP/1.1\r\n"))
+        #expect(connect.contains("\r\nX-To-Proxy: 1\r\n"))
+        #expect(!connect.contains("X-To-Origin") && !connect.contains("User-Agent"))
+
+        _ = try await PorterProcess.run(["-sS", "-x", proxy.url(), "--proxy-header", "X-To-Proxy: 1", "-H", "X-To-Origin: 2", "http://origin.invalid/"])
+        let absolute = try #require(proxy.requestHeads.last)
+        #expect(absolute.hasPrefix("GET http://origin.invalid/ HTTP/1.1\r\n"))
+        #expect(absolute.contains("\r\nX-To-Proxy: 1\r\n") && absolute.contains("\r\nX-To-Origin: 2\r\n"))
+    }
 }

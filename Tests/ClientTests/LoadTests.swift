@@ -40,8 +40,14 @@ struct LoadTests {
         ["__asan_init", "__tsan_init"].contains { name in name.withCString { dlsym(nil, $0) } != nil }
     }
 
-    /// The process's resident set in bytes, from `/proc/self/statm`.
+    /// The process's resident set in bytes, from `/proc/self/statm`, after glibc has given
+    /// back the free pages of every arena (`malloc_trim`), so that memory other suites freed
+    /// meanwhile does not count as growth.
     static func residentBytes() throws -> Int {
+        // <malloc.h> is not in the Glibc module; glibc always has the symbol.
+        if let trim = dlsym(nil, "malloc_trim") {
+            _ = unsafeBitCast(trim, to: (@convention(c) (Int) -> Int32).self)(0)
+        }
         let text = try String(contentsOfFile: "/proc/self/statm", encoding: .utf8)
         let fields = text.split(separator: " ")
         guard fields.count > 1, let pages = Int(fields[1]) else {

@@ -17,7 +17,7 @@ struct TLSConnectionTests {
     static func open(host: String, port: Int, tls: TLSConfiguration) async throws -> Connection {
         let url = try HTTPURL(parsing: "https://\(host.contains(":") ? "[\(host)]" : host):\(port)/")
         let context = try TLSContext(configuration: tls)
-        return try await Connector.open(to: url, tlsContext: context, connectDeadline: .after(.seconds(120), limit: "test"), id: 0, events: nil)
+        return try await Connector.open(to: url, tls: Connector.TLSContexts(origin: context), connectDeadline: .after(.seconds(120), limit: "test"), id: 0, events: nil)
     }
 
     static func verificationFailure(host: String, port: Int, tls: TLSConfiguration) async throws -> PorterError {

@@ -9,8 +9,12 @@ public enum ClientEvent: Sendable {
     case connecting(host: String, addresses: [SocketAddress])
     /// A TCP connection is established.
     case connected(host: String, address: SocketAddress, connectionID: Int)
-    /// The TLS handshake completed.
+    /// The TLS handshake with the origin completed.
     case tlsEstablished(host: String, session: TLSSessionInfo)
+    /// The TLS handshake with an `https://` proxy completed.
+    case proxyTLSEstablished(host: String, session: TLSSessionInfo)
+    /// A SOCKS proxy (named as `socks5h://host:port`) opened a tunnel to the host and port.
+    case socksTunnelOpened(proxy: String, host: String, port: Int)
     /// An idle connection from the pool is being reused.
     case reusingConnection(host: String, address: SocketAddress, connectionID: Int)
     /// A reused connection turned out to be closed by the server; the request is sent again on a new one.

@@ -1,13 +1,12 @@
 /// Puts a connection's chain of layers together for a URL and its route:
 ///
 ///     TCP socket (to the origin, the proxy, or a Unix socket)
-///       -> [proxy tunnel: HTTP CONNECT, for https through a proxy]
+///       -> [TLS to the proxy, for an https:// proxy]
+///       -> [proxy tunnel: HTTP CONNECT, or a SOCKS 4/4a/5 handshake]
 ///       -> [TLS to the origin, for https]
 ///
 /// Each layer is a ``Transport`` over the one below; the protocol codec sits
-/// on the top one and is the same for every chain. A new kind of layer (a
-/// SOCKS tunnel, TLS to the proxy) is one more step here, not a change to
-/// the codec.
+/// on the top one and is the same for every chain.
 enum Connector {
     /// Where a URL's connection goes, when not simply to its host's addresses.
     struct Routing: Sendable {
@@ -17,23 +16,34 @@ enum Connector {
         var proxy: ProxyConfiguration?
 
         /// The key under which connections for `url` are pooled: the origin, and how it is reached.
-        /// Plain requests through a proxy share the proxy's connections whatever their origin.
+        /// Plain requests to an HTTP proxy in absolute form share the proxy's connections
+        /// whatever their origin; tunnels are per origin.
         func poolKey(for url: HTTPURL) -> String {
             if let proxy {
-                let via = "via proxy \(proxy.url.origin) as \(proxy.credentials?.split(separator: ":").first ?? "")"
-                return url.isSecure ? "\(url.origin) \(via)" : "http \(via)"
+                let via = "via \(proxy.name) as \(proxy.credentials?.split(separator: ":").first ?? "")"
+                return usesAbsoluteForm(for: url) ? "http \(via)" : "\(url.origin) \(via)"
             }
             return unixSocketPath.map { "\(url.origin) via unix:\($0)" } ?? url.origin
         }
 
-        /// Whether requests for `url` are sent to a proxy in absolute form (RFC 9112 §3.2.2).
-        func usesAbsoluteForm(for url: HTTPURL) -> Bool { proxy != nil && !url.isSecure }
+        /// Whether requests for `url` are sent to a proxy in absolute form (RFC 9112 §3.2.2):
+        /// plain ones to an HTTP or HTTPS proxy, unless it is asked to tunnel them.
+        func usesAbsoluteForm(for url: HTTPURL) -> Bool {
+            guard let proxy, !proxy.kind.isSOCKS else { return false }
+            return !url.isSecure && !proxy.tunnelsPlainHTTP
+        }
+    }
+
+    /// The TLS contexts a chain may need: one for the origin, and one for an HTTPS proxy.
+    struct TLSContexts {
+        var origin: TLSContext?
+        var proxy: TLSContext?
     }
 
     /// Resolves the first hop's host, connects to its addresses (Happy Eyeballs), and
     /// stacks the layers the route and scheme need.
     static func open(
-        to url: HTTPURL, routing: Routing = Routing(), tlsContext: TLSContext?, connectDeadline: Deadline?, id: Int,
+        to url: HTTPURL, routing: Routing = Routing(), tls: TLSContexts, connectDeadline: Deadline?, id: Int,
         events: ((ClientEvent) -> Void)?
     ) async throws(PorterError) -> Connection {
         // Through a proxy, the TCP connection goes to the proxy; TLS still goes end to end to the origin.
@@ -57,14 +67,24 @@ enum Connector {
         events?(.connected(host: target.host, address: socket.remoteAddress, connectionID: id))
         let key = routing.poolKey(for: url)
         var top: any Transport = socket
+        if let proxy = routing.proxy {
+            if proxy.kind == .https {
+                guard let context = tls.proxy else { preconditionFailure("an https:// proxy without a TLS context") }
+                let stream = try await TLSStream.connect(over: top, context: context, host: proxy.url.host, port: proxy.url.port, deadline: connectDeadline)
+                events?(.proxyTLSEstablished(host: proxy.url.host, session: stream.session))
+                top = stream
+            }
+            if proxy.kind.isSOCKS {
+                try await openSOCKSTunnel(over: top, to: url, proxy: proxy, routing: routing, deadline: connectDeadline, events: events)
+            } else if !routing.usesAbsoluteForm(for: url) {
+                try await openTunnel(over: top, to: url, proxy: proxy, deadline: connectDeadline, events: events)
+            }
+        }
         guard url.isSecure else {
             return Connection(origin: key, host: url.host, transport: top, id: id, establishment: establishment)
         }
-        if let proxy = routing.proxy {
-            try await openTunnel(over: top, to: url, proxy: proxy, deadline: connectDeadline, events: events)
-        }
-        guard let tlsContext else { preconditionFailure("https without a TLS context") }
-        let stream = try await TLSStream.connect(over: top, context: tlsContext, host: url.host, port: url.port, deadline: connectDeadline)
+        guard let context = tls.origin else { preconditionFailure("https without a TLS context") }
+        let stream = try await TLSStream.connect(over: top, context: context, host: url.host, port: url.port, deadline: connectDeadline)
         top = stream
         establishment.tlsDone = Deadline.now()
         events?(.tlsEstablished(host: url.host, session: stream.session))
@@ -77,8 +97,13 @@ enum Connector {
         events: ((ClientEvent) -> Void)?
     ) async throws(PorterError) {
         var fields = HeaderFields()
-        if let authorization = proxy.authorization { fields.append(name: "Proxy-Authorization", value: authorization) }
-        fields.append(name: "User-Agent", value: "porter/\(porterVersion)")
+        let named = Set(proxy.headers.map { $0.name.lowercased() })
+        if let authorization = proxy.authorization, !named.contains("proxy-authorization") {
+            fields.append(name: "Proxy-Authorization", value: authorization)
+        }
+        if !named.contains("user-agent") { fields.append(name: "User-Agent", value: "porter/\(porterVersion)") }
+        // curl's --proxy-header: "Name:" removes a field, other values are added.
+        for field in proxy.headers where !field.value.isEmpty { fields.append(name: field.name, value: field.value) }
         try await ProxyTunnel.open(
             over: transport, authority: "\(url.bracketedHost):\(url.port)", proxyName: proxy.url.authority, fields: fields,
             deadline: deadline
@@ -92,6 +117,37 @@ enum Connector {
                 break
             }
         }
+    }
+
+    /// Asks a SOCKS proxy for a tunnel to `url`'s host and port. `socks4` and `socks5`
+    /// resolve the name here (with `--resolve` and the address families as for a direct
+    /// connection); `socks4a` and `socks5h` hand the name to the proxy.
+    private static func openSOCKSTunnel(
+        over transport: any Transport, to url: HTTPURL, proxy: ProxyConfiguration, routing: Routing, deadline: Deadline?,
+        events: ((ClientEvent) -> Void)?
+    ) async throws(PorterError) {
+        let version: SOCKSTunnel.Version
+        let destination: SOCKSTunnel.Destination
+        switch proxy.kind {
+        case .socks4, .socks5:
+            var local = routing
+            local.proxy = nil
+            // SOCKS 4 carries IPv4 addresses only.
+            if proxy.kind == .socks4 && local.families == .any { local.families = .ipv4Only }
+            let addresses = try await Self.addresses(for: url, routing: local)
+            destination = .address(addresses[0])
+            version = proxy.kind == .socks4 ? .v4 : .v5
+        case .socks4a:
+            destination = SocketAddress.octets(ofNumericHost: url.host).map { _ in .address(SocketAddress(numericHost: url.host, port: url.port)!) } ?? .name(url.host)
+            version = .v4a
+        default:
+            destination = SocketAddress(numericHost: url.host, port: url.port).map { .address($0) } ?? .name(url.host)
+            version = .v5
+        }
+        try await SOCKSTunnel.open(
+            over: transport, version: version, to: destination, port: url.port, credentials: proxy.userAndPassword,
+            proxyName: "\(proxy.url.bracketedHost):\(proxy.url.port)", deadline: deadline)
+        events?(.socksTunnelOpened(proxy: proxy.name, host: url.host, port: url.port))
     }
 
     /// The request with its proxy credentials hidden, for verbose output.

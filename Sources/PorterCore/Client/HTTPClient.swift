@@ -40,7 +40,7 @@ public final class HTTPClient: Sendable {
     /// The client's settings.
     public let configuration: Configuration
     private let pool: ConnectionPool
-    private let tlsContextCache = Mutex<TLSContext?>(nil)
+    private let tlsContextCache = Mutex<[TLSConfiguration: TLSContext]>([:])
 
     /// Creates a client. It holds no resources until the first request.
     public init(configuration: Configuration = Configuration()) {
@@ -252,16 +252,19 @@ public final class HTTPClient: Sendable {
         }
         let connectDeadline = Deadline.earliest(
             totalDeadline, options.connectTimeout.map { Deadline.after($0, limit: "the connect timeout (\($0))") })
-        let context = url.isSecure ? try tlsContext() : nil
+        var contexts = Connector.TLSContexts()
+        if url.isSecure { contexts.origin = try tlsContext(for: configuration.tls) }
+        if let proxy = routing.proxy, proxy.kind == .https { contexts.proxy = try tlsContext(for: proxy.tls) }
         let connection = try await Connector.open(
-            to: url, routing: routing, tlsContext: context, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
+            to: url, routing: routing, tls: contexts, connectDeadline: connectDeadline, id: pool.makeConnectionID(), events: events)
         return HTTP1Exchange(connection: connection, isReused: false, startedAt: startedAt, settings: settings, totalDeadline: totalDeadline, events: exchangeEvents)
     }
 
-    private func tlsContext() throws(PorterError) -> TLSContext {
-        if let context = tlsContextCache.withLock({ $0 }) { return context }
-        let context = try TLSContext(configuration: configuration.tls)
-        tlsContextCache.withLock { $0 = context }
+    /// The context for a configuration, made once: the origin's, and an HTTPS proxy's.
+    private func tlsContext(for tls: TLSConfiguration) throws(PorterError) -> TLSContext {
+        if let context = tlsContextCache.withLock({ $0[tls] }) { return context }
+        let context = try TLSContext(configuration: tls)
+        tlsContextCache.withLock { $0[tls] = context }
         return context
     }
 
@@ -352,8 +355,14 @@ public final class HTTPClient: Sendable {
         if routing.usesAbsoluteForm(for: request.url) {
             // RFC 9112 §3.2.2: a proxy gets the absolute URI; it needs the credentials too.
             target = "\(request.url.scheme)://\(request.url.authority)\(request.url.target)"
-            if let authorization = routing.proxy?.authorization, !isSet("proxy-authorization") {
+            let proxyHeaders = routing.proxy?.headers ?? []
+            if let authorization = routing.proxy?.authorization, !isSet("proxy-authorization"),
+               !proxyHeaders.contains(where: { $0.name.lowercased() == "proxy-authorization" }) {
                 fields.append(name: "Proxy-Authorization", value: authorization)
+            }
+            // curl's --proxy-header goes to the proxy: on CONNECT, and here on absolute-form requests.
+            for field in proxyHeaders where !field.value.isEmpty && !isSet(field.name.lowercased()) {
+                fields.append(name: field.name, value: field.value)
             }
         }
         return RequestHead(method: request.method, target: target, version: options.version, fields: fields)

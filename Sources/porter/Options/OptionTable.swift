@@ -263,11 +263,38 @@ enum OptionTable {
     // MARK: - Proxies
 
     static let proxy: [CurlOption] = [
-        .value("proxy", "x", "url", [.proxy], "Use this HTTP proxy ([http://][user:password@]host[:port]); '' ignores the environment's proxies.") { state, use in
+        .value("proxy", "x", "url", [.proxy], "Use this proxy: [scheme://][user:password@]host[:port], scheme http (default), https, socks4, socks4a, socks5 or socks5h, port 1080 (443 for https) unless given; '' ignores the environment's proxies.") { state, use in
             state.transfer.proxy = use.value
         },
-        .value("proxy-user", "U", "user:password", [.proxy, .auth], "Credentials for the proxy (Basic).") { state, use in
+        .value("proxy-user", "U", "user:password", [.proxy, .auth], "Credentials for the proxy (Basic for HTTP proxies, RFC 1929 for SOCKS 5).") { state, use in
             state.transfer.proxyUser = use.value
+        },
+        .flag("proxytunnel", "p", [.proxy], "Tunnel plain HTTP requests through the HTTP proxy with CONNECT too.") { state, use in
+            state.transfer.proxyTunnel = use.enabled
+        },
+        .value("proxy-header", nil, "header", [.proxy], "Send this header to the proxy only (on CONNECT, and on plain requests to an HTTP proxy); 'Name:' removes a default one; '@file' reads them from a file.") { state, use in
+            try state.transfer.proxyHeaders += Self.headerLines(use)
+        },
+        .value("socks4", nil, "host[:port]", [.proxy], "Use this SOCKS 4 proxy (the host name is resolved here); the same as -x socks4://.") { state, use in
+            state.transfer.proxy = "socks4://" + use.value
+        },
+        .value("socks4a", nil, "host[:port]", [.proxy], "Use this SOCKS 4a proxy (the proxy resolves the host name); the same as -x socks4a://.") { state, use in
+            state.transfer.proxy = "socks4a://" + use.value
+        },
+        .value("socks5", nil, "host[:port]", [.proxy], "Use this SOCKS 5 proxy (the host name is resolved here); the same as -x socks5://.") { state, use in
+            state.transfer.proxy = "socks5://" + use.value
+        },
+        .value("socks5-hostname", nil, "host[:port]", [.proxy], "Use this SOCKS 5 proxy (the proxy resolves the host name); the same as -x socks5h://.") { state, use in
+            state.transfer.proxy = "socks5h://" + use.value
+        },
+        .value("proxy-cacert", nil, "file", [.proxy, .tls], "Trust the CA certificates in this PEM file for an https:// proxy's certificate.") { state, use in
+            state.transfer.proxyTLS.caFile = use.value
+        },
+        .value("proxy-capath", nil, "dir", [.proxy, .tls], "Trust the CA certificates in this hashed directory for an https:// proxy's certificate.") { state, use in
+            state.transfer.proxyTLS.caDirectory = use.value
+        },
+        .flag("proxy-insecure", nil, [.proxy, .tls], "Do not verify an https:// proxy's certificate (unsafe).") { state, use in
+            state.transfer.proxyTLS.insecure = use.enabled
         },
         .value("noproxy", nil, "list", [.proxy], "Hosts, domains, IPs or CIDR ranges to reach without the proxy ('*' for all); replaces no_proxy.") { state, use in
             state.transfer.noProxy = use.value

@@ -115,16 +115,33 @@ extension TransferOptions {
 
     // MARK: - Request options
 
-    /// The proxy for `url`: `-x`, else the environment's (`http_proxy`, `https_proxy`, `all_proxy`), with `--proxy-user`.
+    /// The proxy for `url`: `-x` (or `--socks5`...), else the environment's (`http_proxy`,
+    /// `https_proxy`, `all_proxy`), with `--proxy-user`, `-p`, `--proxy-header` and the
+    /// proxy's TLS options.
     func proxyConfiguration(for url: HTTPURL) -> ProxyConfiguration? {
         var configuration: ProxyConfiguration?
         if let proxy {
-            configuration = proxy.isEmpty ? nil : (try? HTTPURL(parsing: proxy)).map { ProxyConfiguration(url: $0) }
+            configuration = proxy.isEmpty ? nil : try? ProxyConfiguration(parsing: proxy)
         } else {
             configuration = ProxyConfiguration.fromEnvironment(for: url)
         }
-        if let proxyUser, configuration != nil { configuration?.credentials = proxyUser }
+        guard var configuration else { return nil }
+        if let proxyUser { configuration.credentials = proxyUser }
+        configuration.tunnelsPlainHTTP = proxyTunnel
+        configuration.headers = proxyHeaderFields
+        configuration.tls = proxyTLS.configuration
         return configuration
+    }
+
+    /// `--proxy-header` lines as fields; `Name:` (removing a field) has an empty value.
+    var proxyHeaderFields: [HeaderField] {
+        proxyHeaders.compactMap { line in
+            guard let option = try? HeaderOption(parsing: line) else { return nil }
+            switch option.action {
+            case .set(let value): return value.isEmpty ? nil : HeaderField(name: option.name.rawName, value: value)
+            case .remove: return HeaderField(name: option.name.rawName, value: "")
+            }
+        }
     }
 
     private static func environment(_ name: String) -> String? {

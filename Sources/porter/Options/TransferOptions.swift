@@ -100,8 +100,13 @@ struct TransferOptions: Sendable {
     var retryAllErrors = false
     var retryConnectionRefused = false
     var continueAt: String?
+    /// `-x`, or `--socks4`/`--socks4a`/`--socks5`/`--socks5-hostname` as a proxy URL.
     var proxy: String?
     var proxyUser: String?
+    /// `-p`: plain requests go through a `CONNECT` tunnel too.
+    var proxyTunnel = false
+    /// `--proxy-cacert`, `--proxy-capath`, `--proxy-insecure`: TLS to an `https://` proxy.
+    var proxyTLS = TLSSettings()
     var noProxy: String?
     var ipv4Only = false
     var ipv6Only = false
@@ -130,13 +135,18 @@ struct TransferOptions: Sendable {
     func validate() throws(UsageError) {
         if let maxRedirects, maxRedirects < -1 { throw UsageError("--max-redirs must be -1 or more") }
         if let proxy, !proxy.isEmpty {
-            let url: HTTPURL
             do {
-                url = try HTTPURL(parsing: proxy)
+                _ = try ProxyConfiguration(parsing: proxy)
             } catch {
                 throw UsageError("--proxy \(HTTPURL.maskingPassword(in: proxy)): \(error.reason)")
             }
-            guard url.scheme == "http" else { throw UsageError("--proxy \(HTTPURL.maskingPassword(in: proxy)): only http:// proxies are supported") }
+        }
+        for line in proxyHeaders {
+            do {
+                _ = try HeaderOption(parsing: line)
+            } catch {
+                throw UsageError("--proxy-header: \(error.reason)")
+            }
         }
         _ = try Self.redirectProtocols(protoRedirect, option: "--proto-redir")
         _ = try Self.redirectProtocols(protocols, option: "--proto")

@@ -18,6 +18,11 @@ enum VerboseLog {
                 if session.resumed { out.writeLine("* TLS session resumed") }
                 out.writeLine("* ALPN: server \(session.applicationProtocol.map { "accepted \($0)" } ?? "did not agree on a protocol")")
                 out.writeLine("* Server certificate: \(session.verified ? "verified" : "NOT verified (--insecure)")")
+            case .proxyTLSEstablished(let host, let session):
+                out.writeLine("* TLS connection to the proxy \(host) using \(session.version) / \(session.cipher)")
+                out.writeLine("* Proxy certificate: \(session.verified ? "verified" : "NOT verified (--proxy-insecure)")")
+            case .socksTunnelOpened(let proxy, let host, let port):
+                out.writeLine("* SOCKS tunnel through \(proxy) to \(host):\(port) granted")
             case .reusingConnection(let host, let address, let id):
                 out.writeLine("* Re-using existing connection #\(id) with host \(host) (\(address))")
             case .retryingOnNewConnection(let reason):
