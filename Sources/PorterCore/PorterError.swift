@@ -32,6 +32,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let cannotResolveHost = Code("cannotResolveHost")
         /// No address of the host accepted a connection.
         public static let cannotConnect = Code("cannotConnect")
+        /// The socket could not bind to the local interface or port asked for.
+        public static let localBindFailed = Code("localBindFailed")
         /// The proxy's host name did not resolve.
         public static let cannotResolveProxy = Code("cannotResolveProxy")
         /// The proxy refused or failed to open a `CONNECT` tunnel.

@@ -22,6 +22,7 @@ enum ExitStatus {
         case .tlsHandshakeFailed: return 35
         case .cancelled: return 42
         case .invalidRequest: return 43
+        case .localBindFailed: return 45
         case .tooManyRedirects: return 47
         case .emptyReply: return 52
         case .sendFailed: return 55

@@ -62,11 +62,8 @@ struct HappyEyeballsTests {
     }
 
     @Test func aRefusedAddressIsFollowedAtOnceByTheNext() async throws {
-        let closedPort = try {
-            let server = try ScriptedServer.respondingAlways(with: "")
-            defer { server.stop() }
-            return server.port
-        }()
+        let refusing = try RefusingPort()
+        let closedPort = refusing.port
         let server = try ScriptedServer.respondingAlways(with: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
         let addresses = [SocketAddress(numericHost: "127.0.0.1", port: closedPort)!, SocketAddress(numericHost: "127.0.0.1", port: server.port)!]
         let socket = try await TCPSocket.connect(to: addresses, host: "two.test", deadline: .after(.seconds(60), limit: "test"))
@@ -75,11 +72,8 @@ struct HappyEyeballsTests {
     }
 
     @Test func everyAddressFailingListsEachReason() async throws {
-        let closed = try (0..<2).map { _ in
-            let server = try ScriptedServer.respondingAlways(with: "")
-            defer { server.stop() }
-            return SocketAddress(numericHost: "127.0.0.1", port: server.port)!
-        }
+        let refusing = try [RefusingPort(), RefusingPort()]
+        let closed = refusing.map { SocketAddress(numericHost: "127.0.0.1", port: $0.port)! }
         await #expect {
             _ = try await TCPSocket.connect(to: closed, host: "none.test", deadline: .after(.seconds(60), limit: "test"))
         } throws: { error in

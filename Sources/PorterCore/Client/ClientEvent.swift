@@ -25,6 +25,8 @@ public enum ClientEvent: Sendable {
     case requestBodySent(Int)
     /// A response head arrived (interim, redirect or final).
     case responseHead(ResponseHead)
+    /// An HTTP proxy answered `CONNECT` with this head.
+    case proxyResponseHead(ResponseHead)
     /// A redirect is being followed to this URL.
     case redirecting(to: HTTPURL, status: Int)
     /// A redirect leads from `https` to plain `http`: credentials and cookies were dropped, and

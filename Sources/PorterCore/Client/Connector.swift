@@ -13,6 +13,8 @@ enum Connector {
         var families: AddressFamilies = .any
         var unixSocketPath: String?
         var overrides: [String: [SocketAddress]] = [:]
+        var connectTo: [ConnectToRule] = []
+        var socketOptions = SocketOptions()
         var proxy: ProxyConfiguration?
 
         /// The key under which connections for `url` are pooled: the origin, and how it is reached.
@@ -23,7 +25,14 @@ enum Connector {
                 let via = "via \(proxy.name) as \(proxy.credentials?.split(separator: ":").first ?? "")"
                 return usesAbsoluteForm(for: url) ? "http \(via)" : "\(url.origin) \(via)"
             }
-            return unixSocketPath.map { "\(url.origin) via unix:\($0)" } ?? url.origin
+            if let path = unixSocketPath { return "\(url.origin) via unix:\(path)" }
+            if let (host, port) = destination(for: url) { return "\(url.origin) via \(host):\(port)" }
+            return url.origin
+        }
+
+        /// Where `--connect-to` sends a connection for `url` instead, if a rule applies.
+        func destination(for url: HTTPURL) -> (host: String, port: Int)? {
+            connectTo.lazy.compactMap { $0.destination(host: url.host, port: url.port) }.first
         }
 
         /// Whether requests for `url` are sent to a proxy in absolute form (RFC 9112 §3.2.2):
@@ -59,7 +68,7 @@ enum Connector {
         events?(.connecting(host: target.host, addresses: addresses))
         let socket: TCPSocket
         do {
-            socket = try await TCPSocket.connect(to: addresses, host: target.host, deadline: connectDeadline)
+            socket = try await TCPSocket.connect(to: addresses, host: target.host, deadline: connectDeadline, options: routing.socketOptions)
         } catch where error.code == .cannotConnect && routing.proxy != nil {
             throw PorterError(.cannotConnect, "could not connect to the proxy: \(error.reason)")
         }
@@ -80,15 +89,16 @@ enum Connector {
                 try await openTunnel(over: top, to: url, proxy: proxy, deadline: connectDeadline, events: events)
             }
         }
+        let localAddress = socket.localAddress
         guard url.isSecure else {
-            return Connection(origin: key, host: url.host, transport: top, id: id, establishment: establishment)
+            return Connection(origin: key, host: url.host, transport: top, id: id, establishment: establishment, localAddress: localAddress)
         }
         guard let context = tls.origin else { preconditionFailure("https without a TLS context") }
         let stream = try await TLSStream.connect(over: top, context: context, host: url.host, port: url.port, deadline: connectDeadline)
         top = stream
         establishment.tlsDone = Deadline.now()
         events?(.tlsEstablished(host: url.host, session: stream.session))
-        return Connection(origin: key, host: url.host, transport: top, id: id, establishment: establishment)
+        return Connection(origin: key, host: url.host, transport: top, id: id, establishment: establishment, localAddress: localAddress)
     }
 
     /// Asks the proxy for a tunnel to `url`'s host and port (RFC 9110 §9.3.6).
@@ -112,7 +122,7 @@ enum Connector {
             case .requestHeadSent(let head):
                 events?(.requestHeadSent(proxy.authorization == nil ? head : Self.redactingProxyCredentials(head)))
             case .responseHead(let head):
-                events?(.responseHead(head))
+                events?(.proxyResponseHead(head))
             case .requestBodySent:
                 break
             }
@@ -168,11 +178,13 @@ enum Connector {
             }
             return [address]
         }
+        // --connect-to first (to the proxy, when there is one, as in curl), then --resolve.
+        let (host, port) = routing.destination(for: url) ?? (url.host, url.port)
         let resolved: [SocketAddress]
-        if let override = routing.overrides["\(url.host):\(url.port)"] {
+        if let override = routing.overrides["\(host):\(port)"] {
             resolved = override
         } else {
-            resolved = try await Resolver.resolve(host: url.host, port: url.port)
+            resolved = try await Resolver.resolve(host: host, port: port)
         }
         let allowed = resolved.filter { address in
             switch routing.families {
@@ -183,7 +195,7 @@ enum Connector {
         }
         guard !allowed.isEmpty else {
             let family = routing.families == .ipv4Only ? "IPv4" : "IPv6"
-            throw PorterError(.cannotResolveHost, "could not resolve host \(url.host): it has no \(family) address")
+            throw PorterError(.cannotResolveHost, "could not resolve host \(host): it has no \(family) address")
         }
         return allowed
     }

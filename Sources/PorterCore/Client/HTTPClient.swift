@@ -159,7 +159,8 @@ public final class HTTPClient: Sendable {
             let response = HTTPClientResponse(
                 head: head.httpResponse, wireHead: head, precedingHeads: precedingHeads, url: current.url,
                 redirectCount: redirectCount, connectionsOpened: connectionsOpened, headerBytes: headerBytes,
-                remoteAddress: exchange.connection.remoteAddress, tlsSession: exchange.connection.tlsSession,
+                remoteAddress: exchange.connection.remoteAddress, localAddress: exchange.connection.localAddress,
+                tlsSession: exchange.connection.tlsSession,
                 body: ResponseBody(exchange: exchange, decoder: decoder, recorder: recorder))
             // The response, its body with it, is the handler's only while the handler runs:
             // afterwards the connection may carry another request, so the exchange lets go of it.
@@ -234,7 +235,8 @@ public final class HTTPClient: Sendable {
         let proxy = options.noProxy?.matches(url) == true ? nil : options.proxy
         return Connector.Routing(
             families: options.addressFamilies, unixSocketPath: options.unixSocketPath,
-            overrides: options.addressOverrides, proxy: options.unixSocketPath == nil ? proxy : nil)
+            overrides: options.addressOverrides, connectTo: options.connectTo, socketOptions: options.socketOptions,
+            proxy: options.unixSocketPath == nil ? proxy : nil)
     }
 
     private func makeExchange(
@@ -244,7 +246,8 @@ public final class HTTPClient: Sendable {
         let settings = HTTP1Exchange.Settings(
             limits: configuration.parserLimits, allowsHTTP09: options.allowsHTTP09, ignoresContentLength: options.ignoresContentLength,
             deliversRaw: options.deliversRawBody, idleTimeout: options.idleTimeout,
-            minimumSpeed: options.minimumSpeed.map { ($0.bytesPerSecond * UInt64($0.period.components.seconds), UInt64($0.period.components.seconds) * 1_000_000_000) })
+            minimumSpeed: options.minimumSpeed.map { ($0.bytesPerSecond * UInt64($0.period.components.seconds), UInt64($0.period.components.seconds) * 1_000_000_000) },
+            maximumSpeed: options.maximumSpeed)
         let exchangeEvents = events.map { events in { (event: HTTP1Exchange.Event) in events(ClientEvent(event)) } }
         if let connection = pool.checkOut(origin: routing.poolKey(for: url)) {
             events?(.reusingConnection(host: url.host, address: connection.remoteAddress, connectionID: connection.id))

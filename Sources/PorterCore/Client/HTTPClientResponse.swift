@@ -19,6 +19,8 @@ public struct HTTPClientResponse {
     public var headerBytes: Int
     /// The address of the server that sent the final response.
     public var remoteAddress: SocketAddress
+    /// The local address and port of the connection, when it has one (not over a Unix socket).
+    public var localAddress: SocketAddress?
     /// What the TLS handshake agreed on, or nil for plain HTTP.
     public var tlsSession: TLSSessionInfo?
     /// The body, to be read inside the handler.

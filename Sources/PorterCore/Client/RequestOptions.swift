@@ -66,6 +66,13 @@ public struct RequestOptions: Sendable {
     /// Whether credentials and cookies go to every host redirects lead to, not only to the
     /// first origin (curl's `--location-trusted`). Unsafe with untrusted servers.
     public var sendsCredentialsOnRedirect = false
+    /// Where connections go instead of the URL's host and port (curl's `--connect-to`);
+    /// the first rule that applies wins.
+    public var connectTo: [ConnectToRule] = []
+    /// How sockets bind and keep alive (curl's `--interface`, `--local-port`, `--keepalive-time`).
+    public var socketOptions = SocketOptions()
+    /// The most bytes per second to receive and to send (curl's `--limit-rate`); nil: no limit.
+    public var maximumSpeed: UInt64?
     /// Fail (``PorterError/Code/timedOut``) when fewer bytes than the speed arrive over a
     /// whole period (curl's `--speed-limit` and `--speed-time`).
     public var minimumSpeed: MinimumSpeed?

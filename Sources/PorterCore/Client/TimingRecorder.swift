@@ -20,6 +20,7 @@ final class TimingRecorder {
             connect: reused ? start : offset(connection.establishment.connected),
             tlsHandshake: connection.establishment.tlsDone.map { reused ? start : offset($0) },
             preTransfer: offset(exchange.requestSentAt),
+            postTransfer: offset(exchange.requestCompletedAt),
             startTransfer: offset(exchange.firstByteAt ?? exchange.requestSentAt),
             end: nil))
     }

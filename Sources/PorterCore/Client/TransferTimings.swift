@@ -25,6 +25,8 @@ public struct TransferTimings: Sendable, Hashable {
         public var tlsHandshake: Duration?
         /// When the request was about to be sent.
         public var preTransfer: Duration
+        /// When the request, its body included, was sent (curl's `time_posttransfer`).
+        public var postTransfer: Duration
         /// When the first byte of the response arrived.
         public var startTransfer: Duration
         /// When the hop's response was complete, or nil while its body is still being read.
@@ -36,6 +38,8 @@ public struct TransferTimings: Sendable, Hashable {
 
     private var last: Hop? { hops.last }
 
+    /// curl's `time_posttransfer`.
+    public var postTransfer: Duration { last?.postTransfer ?? .zero }
     /// curl's `time_namelookup`.
     public var nameLookup: Duration { last?.nameLookup ?? .zero }
     /// curl's `time_connect`.

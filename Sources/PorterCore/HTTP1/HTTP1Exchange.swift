@@ -18,6 +18,8 @@ final class HTTP1Exchange {
         var idleTimeout: Duration?
         /// Fail when fewer than `bytes` arrive in any `period` (curl's `--speed-limit`/`--speed-time`).
         var minimumSpeed: (bytes: UInt64, period: UInt64)?
+        /// The most bytes per second to receive, and to send a file body (curl's `--limit-rate`).
+        var maximumSpeed: UInt64?
     }
 
     /// What the exchange did on the wire, as it happens.
@@ -40,6 +42,9 @@ final class HTTP1Exchange {
     /// The window the minimum speed is measured over: when it began, and the bytes received in it.
     private var speedWindowStart: UInt64 = 0
     private var speedWindowBytes: UInt64 = 0
+    /// `--limit-rate`, for the response and for a file body.
+    private var receiveLimiter: RateLimiter?
+    private var sendLimiter: RateLimiter?
     private let events: ((Event) -> Void)?
     private(set) var receivedAnyByte = false
     private(set) var isComplete = false
@@ -49,6 +54,8 @@ final class HTTP1Exchange {
     /// the first response byte arrived, the response was complete.
     let startedAt: UInt64
     private(set) var requestSentAt: UInt64 = 0
+    /// When the request, body included, was written.
+    private(set) var requestCompletedAt: UInt64 = 0
     private(set) var firstByteAt: UInt64?
     private(set) var completedAt: UInt64?
     /// Bytes of response heads (interim ones included) received on this exchange.
@@ -73,6 +80,8 @@ final class HTTP1Exchange {
         idleTimeout = settings.idleTimeout
         minimumSpeed = settings.minimumSpeed
         speedWindowStart = startedAt
+        receiveLimiter = settings.maximumSpeed.map(RateLimiter.init)
+        sendLimiter = settings.maximumSpeed.map(RateLimiter.init)
         self.events = events
     }
 
@@ -137,6 +146,7 @@ final class HTTP1Exchange {
         default:
             break
         }
+        requestCompletedAt = Deadline.now()
     }
 
     /// Sends a file in pieces; it must still have the length announced in `Content-Length`.
@@ -145,11 +155,13 @@ final class HTTP1Exchange {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { buffer.deallocate() }
         var sent = 0
+        let pieceSize = sendLimiter?.pieceSize ?? buffer.count
         while true {
-            let count = try file.read(into: buffer)
+            let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(pieceSize, buffer.count)]))
             if count == 0 { break }
             try await connection.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]), deadline: totalDeadline)
             sent += count
+            try await sendLimiter?.pause(after: count)
         }
         guard sent == expectedLength else {
             throw PorterError(.fileReadFailed, "\(path) changed while it was sent: \(sent) bytes instead of \(expectedLength)")
@@ -293,9 +305,10 @@ final class HTTP1Exchange {
         if let totalDeadline, totalDeadline.hasPassed {
             throw totalDeadline.timeoutError("receiving from \(connection.remoteAddress)")
         }
-        let count = try await connection.fill(deadline: readDeadline, awaitingReply: awaitingReply)
+        let count = try await connection.fill(deadline: readDeadline, awaitingReply: awaitingReply, upTo: receiveLimiter?.pieceSize)
         try checkSpeed(received: count)
         if count > 0 {
+            try await receiveLimiter?.pause(after: count)
             if firstByteAt == nil { firstByteAt = Deadline.now() }
             receivedAnyByte = true
             return

@@ -14,6 +14,8 @@ final class Connection: @unchecked Sendable {
     let host: String
     /// The address the socket is connected to.
     let remoteAddress: SocketAddress
+    /// The socket's own address and port, when it has one (not for Unix-domain sockets).
+    let localAddress: SocketAddress?
     /// A number unique within the process, for messages (`Connection #3`).
     let id: Int
     /// When the connection's name lookup, TCP connect and TLS handshake ended (monotonic nanoseconds).
@@ -46,8 +48,9 @@ final class Connection: @unchecked Sendable {
     /// Wraps the top layer of a chain; `bufferSize` is the read buffer's first size.
     init(
         origin: String, host: String, transport: any Transport, id: Int, establishment: Establishment,
-        bufferSize: Int = Connection.bufferSize, ownsTransport: Bool = true
+        bufferSize: Int = Connection.bufferSize, ownsTransport: Bool = true, localAddress: SocketAddress? = nil
     ) {
+        self.localAddress = localAddress
         self.ownsTransport = ownsTransport
         self.establishment = establishment
         self.origin = origin
@@ -81,7 +84,8 @@ final class Connection: @unchecked Sendable {
 
     /// Reads more bytes after the unconsumed ones. Returns how many arrived; 0 at the end of the stream.
     /// `awaitingReply`: the bytes answer a request just sent (see ``Transport/read(into:deadline:awaitingReply:)``).
-    func fill(deadline: Deadline?, awaitingReply: Bool = false) async throws(PorterError) -> Int {
+    /// `limit` caps how many bytes one call reads (for a rate limit).
+    func fill(deadline: Deadline?, awaitingReply: Bool = false, upTo limit: Int? = nil) async throws(PorterError) -> Int {
         if readEnd == buffer.count {
             if readStart > 0 {
                 // Move the unconsumed tail to the front.
@@ -98,7 +102,8 @@ final class Connection: @unchecked Sendable {
                 throw PorterError(.headerBlockTooLarge, "the response from \(host) needs more than \(Self.maximumBufferSize) bytes of buffer")
             }
         }
-        let count = try await transport.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[readEnd...]), deadline: deadline, awaitingReply: awaitingReply)
+        let end = limit.map { min(buffer.count, readEnd + $0) } ?? buffer.count
+        let count = try await transport.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[readEnd..<end]), deadline: deadline, awaitingReply: awaitingReply)
         readEnd += count
         return count
     }

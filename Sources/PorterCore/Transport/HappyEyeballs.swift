@@ -26,7 +26,7 @@ enum HappyEyeballs {
     /// Starts an attempt on the first address, another whenever the delay
     /// passes or an attempt fails, and returns the first socket to connect;
     /// the other attempts are cancelled and their sockets closed.
-    static func race(_ addresses: [SocketAddress], host: String, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
+    static func race(_ addresses: [SocketAddress], host: String, deadline: Deadline?, options: SocketOptions) async throws(PorterError) -> TCPSocket {
         let result: Result<TCPSocket, PorterError> = await withTaskGroup(of: Outcome.self) { group in
             var next = 0
             var running = 0
@@ -38,7 +38,7 @@ enum HappyEyeballs {
                 running += 1
                 group.addTask {
                     do throws(PorterError) {
-                        return .connected(try await TCPSocket.connectOne(to: address, deadline: deadline))
+                        return .connected(try await TCPSocket.connectOne(to: address, deadline: deadline, options: options))
                     } catch {
                         return .failed(address, error)
                     }
@@ -66,6 +66,7 @@ enum HappyEyeballs {
                 if running == 0 && next == addresses.count { break }
             }
             group.cancelAll()
+            if let bind = failures.first(where: { $0.1.code == .localBindFailed }) { return .failure(bind.1) }
             if let timeout = failures.first(where: { $0.1.code == .timedOut }) {
                 return .failure(PorterError(.timedOut, "\(timeout.1.reason) to \(host)"))
             }

@@ -13,6 +13,19 @@ final class TCPSocket: Transport, @unchecked Sendable {
     let fd: Int32
     /// The address this socket is connected to.
     let remoteAddress: SocketAddress
+
+    /// The local address and port of the connection (`getsockname`), for curl's
+    /// `%{local_ip}` and `%{local_port}`; nil for a Unix-domain socket.
+    var localAddress: SocketAddress? {
+        guard remoteAddress.family != .unix else { return nil }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        return withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                getsockname(fd, address, &length) == 0 ? SocketAddress(copying: address, length: length) : nil
+            }
+        }
+    }
     private var closed = false
 
     private init(fd: Int32, remoteAddress: SocketAddress) {
@@ -30,26 +43,28 @@ final class TCPSocket: Transport, @unchecked Sendable {
     ///
     /// - Throws: ``PorterError/Code/cannotConnect`` listing why each address
     ///   failed, or ``PorterError/Code/timedOut`` when `deadline` passes.
-    static func connect(to addresses: [SocketAddress], host: String, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
+    static func connect(
+        to addresses: [SocketAddress], host: String, deadline: Deadline?, options: SocketOptions = SocketOptions()
+    ) async throws(PorterError) -> TCPSocket {
         let ordered = HappyEyeballs.interleavingFamilies(addresses)
         if ordered.count == 1 {
             do {
-                return try await connect(to: ordered[0], deadline: deadline)
-            } catch where error.code == .timedOut || error.code == .cancelled {
+                return try await connect(to: ordered[0], deadline: deadline, options: options)
+            } catch where error.code == .timedOut || error.code == .cancelled || error.code == .localBindFailed {
                 throw PorterError(error.code, "\(error.reason) to \(host) (\(ordered[0]))")
             } catch {
                 throw PorterError(.cannotConnect, "could not connect to \(host) port \(ordered[0].port): \(ordered[0]): \(error.reason)")
             }
         }
-        return try await HappyEyeballs.race(ordered, host: host, deadline: deadline)
+        return try await HappyEyeballs.race(ordered, host: host, deadline: deadline, options: options)
     }
 
     /// Connects to one address.
-    static func connectOne(to address: SocketAddress, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
-        try await connect(to: address, deadline: deadline)
+    static func connectOne(to address: SocketAddress, deadline: Deadline?, options: SocketOptions = SocketOptions()) async throws(PorterError) -> TCPSocket {
+        try await connect(to: address, deadline: deadline, options: options)
     }
 
-    private static func connect(to address: SocketAddress, deadline: Deadline?) async throws(PorterError) -> TCPSocket {
+    private static func connect(to address: SocketAddress, deadline: Deadline?, options: SocketOptions) async throws(PorterError) -> TCPSocket {
         let domain = switch address.family {
         case .ipv6: AF_INET6
         case .ipv4: AF_INET
@@ -62,6 +77,7 @@ final class TCPSocket: Transport, @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
+        try options.apply(to: fd, connectingTo: address)
 
         if Task.isCancelled { throw PorterError(.cancelled, "the connection attempt was cancelled") }
         var status: Int32

@@ -53,6 +53,13 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     /// Whether subject and issuer are the same name.
     public var isSelfIssued: Bool { subject == issuer }
 
+    /// The certificate in PEM form (RFC 7468): base64 of the DER in lines of 64.
+    public var pem: String {
+        let encoded = Array(ByteEncoding.base64(derBytes).utf8)
+        let lines = stride(from: 0, to: encoded.count, by: 64).map { String(decoding: encoded[$0..<min($0 + 64, encoded.count)], as: UTF8.self) }
+        return "-----BEGIN CERTIFICATE-----\n" + lines.joined(separator: "\n") + "\n-----END CERTIFICATE-----\n"
+    }
+
     /// Whole days from `time` until ``notAfter`` (negative once it has passed).
     public func daysLeft(at time: CertificateTime = .now) -> Int {
         time.days(until: notAfter)

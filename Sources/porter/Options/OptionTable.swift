@@ -1,4 +1,4 @@
-import PorterCore
+@_spi(PorterTools) import PorterCore
 
 /// Every option of `porter [options] URL...`, each declared once (see ``CurlOption``).
 /// `--help` lists this table; a test checks it against curl's HTTP(S) options.
@@ -257,6 +257,38 @@ enum OptionTable {
         },
         .value("resolve", nil, "host:port:addr", [.connection, .dns], "Use these addresses for host:port instead of resolving it: HOST:PORT:ADDR[,ADDR...].") { state, use in
             state.transfer.resolve.append(use.value)
+        },
+        .value("connect-to", nil, "HOST1:PORT1:HOST2:PORT2", [.connection, .dns], "Connect to HOST2:PORT2 instead of HOST1:PORT1 (any part may be empty); the request and the certificate check stay HOST1's.") { state, use in
+            do throws(PorterError) {
+                state.transfer.connectTo.append(try ConnectToRule(parsing: use.value))
+            } catch {
+                throw UsageError(error.reason)
+            }
+        },
+        .value("interface", nil, "name", [.connection], "Connect from this interface (a name such as eth0, or a local IP address).") { state, use in
+            state.transfer.interface = use.value
+        },
+        .value("local-port", nil, "num[-num]", [.connection], "Connect from this local port, or the first free one of the range.") { state, use in
+            let bounds = use.value.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Int($0.trimmingASCIIWhitespace()) }
+            guard let low = bounds.first ?? nil, let high = bounds.count == 2 ? bounds[1] : low, 1 <= low, low <= high, high <= 65535 else {
+                throw UsageError("option \(use.spelling): expected a port or a range of ports (1-65535), not \"\(use.value)\"")
+            }
+            state.transfer.localPorts = low...high
+        },
+        .flag("keepalive", nil, [.connection], "Send TCP keep-alive probes on idle connections (on by default; --no-keepalive turns them off).") { state, use in
+            state.transfer.keepAlive = use.enabled
+        },
+        .value("keepalive-time", nil, "seconds", [.connection], "Idle seconds before a TCP keep-alive probe, and between probes (default 60).") { state, use in
+            state.transfer.keepAliveTime = try use.integer(in: 1...Int(Int32.max))
+        },
+        .value("keepalive-cnt", nil, "integer", [.connection], "Unanswered keep-alive probes before the connection is given up (default 9).") { state, use in
+            state.transfer.keepAliveProbes = try use.integer(in: 1...Int(Int32.max))
+        },
+        .value("limit-rate", nil, "speed", [.connection], "Receive and send at most this many bytes per second (suffixes k, M, G).") { state, use in
+            guard let size = ByteCount(argument: use.value) else {
+                throw UsageError("option \(use.spelling): expected a speed (a number with an optional k, M or G), not \"\(use.value)\"")
+            }
+            state.transfer.limitRate = size.bytes == 0 ? nil : size.bytes
         },
     ]
 

@@ -191,6 +191,11 @@ extension TransferOptions {
         options.addressFamilies = ipv4Only ? .ipv4Only : ipv6Only ? .ipv6Only : .any
         options.unixSocketPath = unixSocket
         options.addressOverrides = (try? ResolveOption.overrides(resolve)) ?? [:]
+        options.connectTo = connectTo
+        options.socketOptions = SocketOptions(localInterface: interface, localPorts: localPorts)
+        options.socketOptions.keepAliveInterval = keepAlive ? keepAliveTime : nil
+        options.socketOptions.keepAliveProbes = keepAliveProbes
+        options.maximumSpeed = limitRate
         if let speedTime = speedTime ?? (speedLimit != nil ? 30 : nil), speedTime > 0 {
             options.minimumSpeed = RequestOptions.MinimumSpeed(bytesPerSecond: UInt64(speedLimit ?? 1), period: .seconds(speedTime))
         }

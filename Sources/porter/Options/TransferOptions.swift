@@ -112,7 +112,16 @@ struct TransferOptions: Sendable {
     var ipv6Only = false
     var unixSocket: String?
     var resolve: [String] = []
-    var connectTo: [String] = []
+    var connectTo: [ConnectToRule] = []
+    /// `--interface`, `--local-port`: where connections bind locally.
+    var interface: String?
+    var localPorts: ClosedRange<Int>?
+    /// `--keepalive`/`--no-keepalive`, `--keepalive-time`, `--keepalive-cnt`.
+    var keepAlive = true
+    var keepAliveTime = 60
+    var keepAliveProbes = 9
+    /// `--limit-rate`: bytes per second, each way.
+    var limitRate: UInt64?
     var user: String?
     var bearerToken: String?
     var cookie: [String] = []

@@ -24,7 +24,17 @@ struct TransferRecord {
     var connectsOpened = 0
     var redirects = 0
     var remoteAddress: SocketAddress?
+    var localAddress: SocketAddress?
     var verifyResult: Int?
+    /// The server's chain, as it sent it (`%{certs}`).
+    var certificates: [Certificate] = []
+    /// What the client's events told about the wire.
+    var wire = Wire()
+    var usedProxy = false
+    /// Where a redirect that was not followed points (`%{redirect_url}`).
+    var redirectURL: String?
+    /// How many times `--retry` ran the transfer again (`%{num_retries}`).
+    var retries = 0
     /// The final status was one `--retry` retries, and its body was not written.
     var retryableStatus = false
     /// `-e ';auto'`: redirects send the previous URL as Referer.
@@ -50,13 +60,46 @@ struct TransferRecord {
         effectiveURL = response.url.description
         scheme = response.url.scheme
         status = response.wireHead.status
-        httpVersion = response.wireHead.version.minor == 0 ? "1.0" : "1.1"
+        // curl's names: "1" for HTTP/1.0, "1.1".
+        httpVersion = response.wireHead.version.minor == 0 ? "1" : "1.1"
         fields = response.wireHead.fields
         sizeHeader = response.headerBytes
         connectsOpened = response.connectionsOpened
         redirects = response.redirectCount
         remoteAddress = response.remoteAddress
+        localAddress = response.localAddress
         verifyResult = response.tlsSession?.verifyResult
+        certificates = response.tlsSession?.peerCertificates.compactMap { try? Certificate(der: $0) } ?? []
+        if (300..<400).contains(status), let location = fields["Location"], !location.isEmpty {
+            redirectURL = (try? response.url.resolving(location))?.description
+        }
+    }
+
+    /// What a transfer's client events tell about the wire, counted as they come.
+    struct Wire: Sendable {
+        /// The last connection's number (`%{conn_id}`).
+        var connectionID: Int?
+        /// The proxy's answer to `CONNECT`, 0 without one (`%{http_connect}`).
+        var connectStatus = 0
+        /// The verification result of TLS to an HTTPS proxy (`%{proxy_ssl_verify_result}`).
+        var proxyVerifyResult = 0
+        /// Bytes of every request head (`CONNECT` included) and body sent (`%{size_request}`).
+        var sizeRequest = 0
+        /// Body bytes sent (`%{size_upload}`).
+        var sizeUpload = 0
+
+        mutating func take(_ event: ClientEvent) {
+            switch event {
+            case .connected(_, _, let id), .reusingConnection(_, _, let id): connectionID = id
+            case .requestHeadSent(let bytes): sizeRequest += bytes.count
+            case .requestBodySent(let count):
+                sizeRequest += count
+                sizeUpload += count
+            case .proxyResponseHead(let head): connectStatus = head.status
+            case .proxyTLSEstablished(_, let session): proxyVerifyResult = session.verifyResult
+            default: break
+            }
+        }
     }
 
     /// Takes what reading the body measured.

@@ -13,10 +13,13 @@ enum VerboseLog {
                 for address in addresses { out.writeLine("*   Trying \(address)...") }
             case .connected(let host, let address, let id):
                 out.writeLine("* Connected to \(host) (\(address.host)) port \(address.port) (#\(id))")
-            case .tlsEstablished(_, let session):
+            case .tlsEstablished(let host, let session):
                 out.writeLine("* TLS connection using \(session.version) / \(session.cipher)\(session.keyExchangeGroup.map { " / \($0)" } ?? "")")
                 if session.resumed { out.writeLine("* TLS session resumed") }
                 out.writeLine("* ALPN: server \(session.applicationProtocol.map { "accepted \($0)" } ?? "did not agree on a protocol")")
+                if let leaf = session.peerCertificates.first.flatMap({ try? Certificate(der: $0) }) {
+                    for line in certificateLines(leaf, host: host) { out.writeLine(line) }
+                }
                 out.writeLine("* Server certificate: \(session.verified ? "verified" : "NOT verified (--insecure)")")
             case .proxyTLSEstablished(let host, let session):
                 out.writeLine("* TLS connection to the proxy \(host) using \(session.version) / \(session.cipher)")
@@ -31,7 +34,7 @@ enum VerboseLog {
                 for line in lines(of: bytes) { out.writeLine("> \(redacted(line))") }
             case .requestBodySent(let count):
                 out.writeLine("* upload completely sent off: \(count) bytes")
-            case .responseHead(let head):
+            case .responseHead(let head), .proxyResponseHead(let head):
                 for line in lines(of: head.rawBytes) { out.writeLine("< \(line)") }
             case .insecureRedirect:
                 break  // warned about by the transfer, -v or not
@@ -43,6 +46,40 @@ enum VerboseLog {
                 out.writeLine("* Closing connection #\(id): \(reason)")
             }
         }
+    }
+
+    /// The server certificate as curl's `-v` shows it: subject, dates, the name that
+    /// matched the host, issuer.
+    static func certificateLines(_ certificate: Certificate, host: String) -> [String] {
+        let names = certificate.subjectAlternativeNames ?? []
+        let matched = names.first { name in
+            switch name {
+            case .dnsName(let pattern): return Self.dnsName(pattern, matches: host)
+            case .ipAddress(let address): return SocketAddress.octets(ofNumericHost: address) == SocketAddress.octets(ofNumericHost: host)
+            default: return false
+            }
+        }
+        let match: String
+        switch matched {
+        case .dnsName(let name)?, .ipAddress(let name)?: match = "host \"\(host)\" matched cert's \"\(name)\""
+        default: match = "no alternative name matches host \"\(host)\""
+        }
+        return [
+            "* Server certificate:",
+            "*  subject: \(certificate.subject)",
+            "*  start date: \(certificate.notBefore)",
+            "*  expire date: \(certificate.notAfter)",
+            "*  subjectAltName: \(match)",
+            "*  issuer: \(certificate.issuer)",
+        ]
+    }
+
+    /// RFC 6125 §6.4: a DNS name, case-insensitively, with `*` standing for the whole leftmost label.
+    private static func dnsName(_ pattern: String, matches host: String) -> Bool {
+        let pattern = pattern.lowercased(), host = host.lowercased()
+        guard pattern.hasPrefix("*.") else { return pattern == host }
+        guard let dot = host.firstIndex(of: ".") else { return false }
+        return host[dot...] == pattern.dropFirst()
     }
 
     /// A request line with credentials hidden: they must not end up in logs and bug reports.

@@ -13,15 +13,9 @@ struct WriteOutFormat {
     /// The `%{name}`s the format names that Porter does not know, for a warning.
     private(set) var unknownVariables: [String] = []
 
-    /// The variables Porter knows; any other `%{name}` draws a warning and writes nothing, as in curl.
-    static let variables: [String] = [
-        "content_type", "errormsg", "exitcode", "filename_effective", "header_json", "http_code", "http_version", "json",
-        "method", "num_connects", "num_headers", "num_redirects", "onerror", "referer", "remote_ip", "remote_port",
-        "response_code", "scheme", "size_delivered", "size_download", "size_header", "speed_download",
-        "ssl_verify_result", "stderr", "stdout", "urlnum",
-        "time_appconnect", "time_connect", "time_namelookup", "time_pretransfer", "time_redirect",
-        "time_starttransfer", "time_total", "url", "url_effective",
-    ]
+    /// The variables Porter knows (curl 8's that apply to HTTP and HTTPS); any other
+    /// `%{name}` draws a warning and writes nothing, as in curl.
+    static var variables: [String] { WriteOutVariable.names }
 
     /// Parses `format`; `@file` reads the format from a file (`@-`: standard input).
     init(parsing format: String) throws(PorterError) {
@@ -87,60 +81,9 @@ struct WriteOutFormat {
             case .variable("header_json"):
                 try? output.write(Array(Self.headerJSON(record).utf8))
             case .variable(let name):
-                try? output.write(Array(Self.value(name, record).text.utf8))
+                try? output.write(Array((WriteOutVariable.named[name]?.text(record) ?? "").utf8))
             }
         }
-    }
-
-    /// A variable's value, and whether it is a number (for JSON).
-    private static func value(_ name: String, _ record: TransferRecord) -> (text: String, isNumber: Bool) {
-        let timings = record.timings
-        switch name {
-        case "content_type": return (record.fields["Content-Type"] ?? "", false)
-        case "errormsg": return (record.errorMessage ?? "", false)
-        case "exitcode": return (String(record.exitCode), true)
-        case "filename_effective": return (record.outputPath ?? "", false)
-        case "http_code", "response_code":
-            return (record.status == 0 ? "000" : String(record.status), true)
-        case "http_version": return (record.httpVersion, false)
-        case "method": return (record.method, false)
-        case "num_connects": return (String(record.connectsOpened), true)
-        case "num_redirects": return (String(record.redirects), true)
-        case "remote_ip": return (record.remoteAddress?.host ?? "", false)
-        case "remote_port": return (record.remoteAddress.map { String($0.port) } ?? "", true)
-        case "scheme": return (record.scheme.uppercased(), false)
-        case "size_download": return (String(record.sizeDownload), true)
-        case "size_delivered": return (String(record.sizeDelivered), true)
-        case "num_headers": return (String(record.fields.count), true)
-        case "referer": return (record.referer ?? "", false)
-        case "urlnum": return (String(record.urlIndex), true)
-        case "size_header": return (String(record.sizeHeader), true)
-        case "speed_download":
-            let total = seconds(timings?.total ?? .zero)
-            return (String(total > 0 ? UInt64(Double(record.sizeDownload) / total) : 0), true)
-        case "ssl_verify_result": return (String(record.verifyResult ?? 0), true)
-        case "time_appconnect": return (format(timings?.tlsHandshake), true)
-        case "time_connect": return (format(timings?.connect), true)
-        case "time_namelookup": return (format(timings?.nameLookup), true)
-        case "time_pretransfer": return (format(timings?.preTransfer), true)
-        case "time_redirect": return (format(timings?.redirect), true)
-        case "time_starttransfer": return (format(timings?.startTransfer), true)
-        case "time_total": return (format(timings?.total), true)
-        case "url": return (record.urlText, false)
-        case "url_effective": return (record.effectiveURL, false)
-        default: return ("", false)
-        }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    /// Seconds with six decimals, as curl prints them.
-    private static func format(_ duration: Duration?) -> String {
-        let micros = max(0, (duration ?? .zero).components.seconds * 1_000_000 + (duration ?? .zero).components.attoseconds / 1_000_000_000_000)
-        let fraction = String(micros % 1_000_000)
-        return "\(micros / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"
     }
 
     /// The final response's fields as one JSON object, names in lower case, each with its values in order.
@@ -158,16 +101,12 @@ struct WriteOutFormat {
         return "{" + members.joined(separator: ",\n") + "\n}"
     }
 
-    /// Every variable as one JSON object, as `%{json}` gives it.
+    /// Every variable as one JSON object, as `%{json}` gives it: curl's keys in curl's
+    /// order, `null` where curl writes null, and `curl_version` last (Porter's own).
     private static func json(_ record: TransferRecord) -> String {
-        let names = variables.filter { !["json", "header_json", "onerror", "stderr", "stdout"].contains($0) }
-        let members = names.map { name -> String in
-            let (text, isNumber) = value(name, record)
-            // JSON numbers have no leading zeros: "000" (no response) is 0.
-            let number = name == "http_code" || name == "response_code" ? String(record.status) : text
-            return "\"\(name)\":" + (isNumber && !text.isEmpty ? number : quoted(text))
-        }
-        return "{" + members.joined(separator: ",") + "}"
+        let members = WriteOutVariable.all.map { "\"\($0.name)\":" + $0.json(record) }
+        let version = "porter/\(porterVersion) " + LinkedLibrary.all.map { "\($0.name)/\($0.version)" }.joined(separator: " ")
+        return "{" + (members + ["\"curl_version\":" + quoted(version)]).joined(separator: ",") + "}"
     }
 
     private static func quoted(_ text: String) -> String { JSONValue.quoted(text) }

@@ -172,7 +172,8 @@ struct Fetch: Sendable {
         var attempt = 0
         while true {
             let mayRetry = attempt < policy.retries && policy.allows(method: context.options.requestMethod)
-            let record = await transfer.run(client: context.client, swallowingRetryableStatus: mayRetry)
+            var record = await transfer.run(client: context.client, swallowingRetryableStatus: mayRetry)
+            record.retries = attempt
             guard let delay = policy.delay(after: record, attempt: attempt, elapsed: ContinuousClock.now - started) else {
                 return record
             }
@@ -202,7 +203,7 @@ struct Fetch: Sendable {
             let url = try options.requestURL(TransferOptions.uploadTarget(parsed, file: options.uploadFile))
             let outputPath = try options.outputPath(for: plan.output, url: url, globValues: plan.globValues)
             return .ready(Transfer(
-                options: options, url: url, outputPath: outputPath, headerDump: context.headerDump,
+                options: options, url: url, urlText: plan.urlText, outputPath: outputPath, headerDump: context.headerDump,
                 urlIndex: plan.index, cookieJar: context.cookieJar, sharedOptions: context.sharedOptions))
         } catch {
             var record = TransferRecord(urlText: plan.urlText, method: options.requestMethod)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import PorterCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -9,6 +10,9 @@ import Glibc
 struct Transfer {
     let options: TransferOptions
     let url: HTTPURL
+    /// The URL as the command line gave it (after globbing), for `%{url}` and `%{url.*}`,
+    /// with any password masked: write-out ends up in logs.
+    let urlText: String
     let outputPath: String?
     let headerDump: FileOutput?
     /// The position of the URL on the command line, from 0.
@@ -26,10 +30,12 @@ struct Transfer {
     /// is read but not written, and the record says so.
     func run(client: HTTPClient, swallowingRetryableStatus: Bool = false) async -> TransferRecord {
         var record = TransferRecord(url: url, method: options.requestMethod, outputPath: outputPath)
+        record.urlText = HTTPURL.maskingPassword(in: urlText)
         record.urlIndex = urlIndex
         record.autoReferer = options.referer?.hasSuffix(";auto") == true
+        let wire = WireTally()
         do throws(any Error) {
-            try await perform(client: client, record: &record, swallowingRetryableStatus: swallowingRetryableStatus)
+            try await perform(client: client, record: &record, wire: wire, swallowingRetryableStatus: swallowingRetryableStatus)
         } catch let error as PorterError {
             record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
         } catch let error as CommandFailure {
@@ -37,6 +43,7 @@ struct Transfer {
         } catch {
             record.fail(code: 23, message: "\(error)")
         }
+        record.wire = wire.counts.withLock { $0 }
         // `--remove-on-error`: a failed transfer leaves no partial file behind (curl's rule;
         // a resumed file is kept, since it held data before this transfer).
         if options.removeOnError, record.exitCode != 0, let outputPath, outputPath != "-", options.continueAt == nil {
@@ -45,7 +52,9 @@ struct Transfer {
         return record
     }
 
-    private func perform(client: HTTPClient, record: inout TransferRecord, swallowingRetryableStatus: Bool) async throws {
+    private func perform(
+        client: HTTPClient, record: inout TransferRecord, wire: WireTally, swallowingRetryableStatus: Bool
+    ) async throws {
         var (fields, omitted) = try options.requestFields(for: url)
         let resumeOffset = try options.resumeOffset(outputPath: outputPath)
         if let resumeOffset, resumeOffset > 0, fields[.range] == nil {
@@ -64,10 +73,12 @@ struct Transfer {
             includesHeads: options.include || options.headOnly, headerDump: headerDump)
         let verbose = requestOptions.eventHandler
         let report = options.report
+        record.usedProxy = requestOptions.proxy != nil && requestOptions.noProxy?.matches(url) != true && requestOptions.unixSocketPath == nil
         requestOptions.eventHandler = { event in
             verbose?(event)
+            wire.counts.withLock { $0.take(event) }
             switch event {
-            case .responseHead(let head):
+            case .responseHead(let head), .proxyResponseHead(let head):
                 output.writeHead(head)
             case .insecureRedirect(let from, let to):
                 report.warning("redirected from \(from) to plain \(to): credentials and cookies were not sent, and the rest travels unencrypted")
@@ -140,4 +151,9 @@ extension Transfer {
             return false
         }
     }
+}
+
+/// The wire counts of one transfer, taken from the client's events as they come.
+final class WireTally: Sendable {
+    let counts = Mutex(TransferRecord.Wire())
 }

@@ -1,0 +1,72 @@
+import Foundation
+import PorterTestSupport
+import Testing
+
+@testable import porter
+
+/// Where connections go and how they behave: `--connect-to`, `--interface`, `--local-port`,
+/// `--limit-rate`, `--keepalive-time`, against scripted servers on loopback.
+@Suite("porter connection options")
+struct ConnectionOptionsTests {
+    static let ok = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    /// The connection goes to HOST2:PORT2; the request and the certificate check stay HOST1's.
+    @Test func connectToSendsTheConnectionElsewhere() async throws {
+        let certificates = try TestCertificates.shared
+        let plain = try ScriptedServer.respondingAlways(with: Self.ok)
+        let secure = try ScriptedServer.respondingAlways(with: Self.ok, security: .tls(certificates))
+        let first = try await PorterProcess.run(["-sS", "--connect-to", "origin.invalid:80:127.0.0.1:\(plain.port)", "http://origin.invalid/x"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(plain.requestHeads.first?.contains("\r\nHost: origin.invalid\r\n") == true)
+        // Empty parts: any host on port 443 goes to the TLS server; the name checked is localhost.
+        let tls = try await PorterProcess.run(["-sS", "--connect-to", "::127.0.0.1:\(secure.port)", "--cacert", certificates.caCertificatePath, "https://localhost/"])
+        #expect(tls.status == 0, "\(tls.stderr)")
+        // A rule for another host does not apply: origin.invalid is not resolved (RFC 6761).
+        let other = try await PorterProcess.run(["-sS", "--connect-to", "elsewhere.invalid:80:127.0.0.1:\(plain.port)", "http://origin.invalid/"])
+        #expect(other.status == 6)
+        let bad = try await PorterProcess.run(["--connect-to", "a:b:c", "http://origin.invalid/"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("HOST1:PORT1:HOST2:PORT2"))
+    }
+
+    /// `--interface` binds to an address (or an interface's), `--local-port` to a port of a range.
+    @Test func bindsToTheInterfaceAndPortAsked() async throws {
+        let server = try ScriptedServer.respondingAlways(with: Self.ok)
+        let byAddress = try await PorterProcess.run(["-s", "-o", "/dev/null", "--interface", "127.0.0.2", "-w", "%{local_ip}", server.url("/")])
+        #expect(byAddress.status == 0, "\(byAddress.stderr)")
+        #expect(byAddress.stdoutText == "127.0.0.2")
+        let byName = try await PorterProcess.run(["-s", "-o", "/dev/null", "--interface", "lo", "-w", "%{local_ip}", server.url("/")])
+        #expect(byName.status == 0, "\(byName.stderr)")
+        #expect(byName.stdoutText == "127.0.0.1")
+        let ports = try await PorterProcess.run(["-s", "-o", "/dev/null", "--local-port", "41000-41999", "-w", "%{local_port}", server.url("/")])
+        #expect(ports.status == 0, "\(ports.stderr)")
+        #expect((41000...41999).contains(Int(ports.stdoutText) ?? 0), "\(ports.stdoutText)")
+        let missing = try await PorterProcess.run(["-sS", "--interface", "nosuch0", server.url("/")])
+        #expect(missing.status == 45)
+        #expect(missing.stderr.contains("no network interface named nosuch0"))
+        let badRange = try await PorterProcess.run(["--local-port", "9-1", server.url("/")])
+        #expect(badRange.status == 2)
+    }
+
+    /// `--limit-rate 32k`: 96 KiB cannot arrive in less than about three seconds (a lower
+    /// bound only: a slow machine takes longer, never shorter).
+    @Test func limitRateKeepsTheSpeedDown() async throws {
+        let body = [UInt8](repeating: 0x61, count: 96 * 1024)
+        let server = try ScriptedServer.respondingAlways(with: Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+        let result = try await PorterProcess.run(["-s", "-o", "/dev/null", "--limit-rate", "32k", "-w", "%{size_download} %{time_total}", server.url("/")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let parts = result.stdoutText.split(separator: " ")
+        #expect(parts.first == "\(body.count)")
+        #expect((Double(parts.last ?? "") ?? 0) >= 2.5, "\(result.stdoutText)")
+        let bad = try await PorterProcess.run(["--limit-rate", "fast", server.url("/")])
+        #expect(bad.status == 2)
+    }
+
+    @Test func keepaliveOptionsAreRead() throws {
+        let group = try #require(try CommandLineParser.parse(["--keepalive-time", "42", "--keepalive-cnt", "3", "u"]).groups().first)
+        let options = group.sharedRequestOptions()
+        #expect(options.socketOptions.keepAliveInterval == 42 && options.socketOptions.keepAliveProbes == 3)
+        let off = try #require(try CommandLineParser.parse(["--no-keepalive", "u"]).groups().first)
+        #expect(off.sharedRequestOptions().socketOptions.keepAliveInterval == nil)
+    }
+}
