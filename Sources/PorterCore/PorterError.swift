@@ -32,6 +32,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let cannotResolveHost = Code("cannotResolveHost")
         /// No address of the host accepted a connection.
         public static let cannotConnect = Code("cannotConnect")
+        /// A request body read from a stream had to be sent again (a redirect that keeps it).
+        public static let rewindFailed = Code("rewindFailed")
         /// The socket could not bind to the local interface or port asked for.
         public static let localBindFailed = Code("localBindFailed")
         /// The proxy's host name did not resolve.
@@ -57,6 +59,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let certificateVerificationFailed = Code("certificateVerificationFailed")
         /// The local TLS configuration (CA file or directory) could not be loaded.
         public static let tlsConfigurationInvalid = Code("tlsConfigurationInvalid")
+        /// A cipher list, TLS 1.3 cipher suite list or group list names nothing OpenSSL can use.
+        public static let cipherListInvalid = Code("cipherListInvalid")
         /// The TLS stream failed after the handshake.
         public static let tlsStreamFailed = Code("tlsStreamFailed")
         /// Bytes that should hold a certificate (PEM or DER) could not be decoded.

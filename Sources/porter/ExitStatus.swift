@@ -23,6 +23,8 @@ enum ExitStatus {
         case .cancelled: return 42
         case .invalidRequest: return 43
         case .localBindFailed: return 45
+        case .cipherListInvalid: return 59
+        case .rewindFailed: return 65
         case .tooManyRedirects: return 47
         case .emptyReply: return 52
         case .sendFailed: return 55

@@ -37,14 +37,21 @@ enum PorterCommand {
                     return 0
                 }
             }
-            groups = try state.groups()
+            groups = try state.groups().map { group in
+                var group = group
+                group.askForMissingPassword()
+                return group
+            }
         } catch {
             FileOutput.standardError.writeLine("porter: \(error.message)")
-            FileOutput.standardError.writeLine("porter: try 'porter --help' for more information")
-            return ExitStatus.usage
+            if error.status == ExitStatus.usage {
+                FileOutput.standardError.writeLine("porter: try 'porter --help' for more information")
+            }
+            return error.status
         }
         redirectStandardError(state.global.standardErrorPath)
-        for warning in state.warnings + state.unpairedOutputWarnings {
+        // curl's warnings are muted by -s.
+        for warning in state.warnings + state.unpairedOutputWarnings where !state.global.silent {
             FileOutput.standardError.writeLine("porter: warning: \(warning)")
         }
         return await Fetch(global: state.global, groups: groups).run()

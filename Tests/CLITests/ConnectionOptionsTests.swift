@@ -69,4 +69,22 @@ struct ConnectionOptionsTests {
         let off = try #require(try CommandLineParser.parse(["--no-keepalive", "u"]).groups().first)
         #expect(off.sharedRequestOptions().socketOptions.keepAliveInterval == nil)
     }
+
+    /// `-Y 100 -y 1`: a server that sends 5 bytes a second is too slow, curl's 28.
+    @Test func speedLimitEndsASlowTransfer() async throws {
+        let server = try ScriptedServer { connection in
+            while try connection.readRequest() != nil {
+                try connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+                for _ in 0..<20 {
+                    try connection.write("xxxxx")
+                    Thread.sleep(forTimeInterval: 1)
+                }
+            }
+        }
+        let result = try await PorterProcess.run(["-sS", "-o", "/dev/null", "-Y", "100", "-y", "1", server.url("/")], timeout: .seconds(30))
+        #expect(result.status == 28, "\(result.stderr)")
+        #expect(result.stderr.contains("too slow"))
+        let bad = try await PorterProcess.run(["-Y", "fast", server.url("/")])
+        #expect(bad.status == 2)
+    }
 }

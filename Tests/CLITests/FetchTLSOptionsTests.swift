@@ -111,4 +111,36 @@ struct FetchTLSOptionsTests {
         #expect(result.status == 58, "\(result.stderr)")
         #expect(result.stderr.contains("does not belong to the client certificate"), "\(result.stderr)")
     }
+
+    // MARK: - Versions, ciphers, groups
+
+    /// `--tlsv1.3`, `--tls-max`, `--ciphers`, `--tls13-ciphers` and `--curves` against
+    /// `openssl s_server`; what was agreed is read from `-v`.
+    @Test func versionsCiphersAndGroupsAreOffered() async throws {
+        let certificates = try TestCertificates.shared
+        let server = try OpenSSLServer(certificatePath: certificates.leafChainPath, privateKeyPath: certificates.leafKeyPath, arguments: [])
+        let url = "https://localhost:\(server.port)/"
+        func handshake(_ arguments: [String]) async throws -> (Int32, String) {
+            let result = try await PorterProcess.run(["-v", "-o", "/dev/null", "--cacert", certificates.caCertificatePath] + arguments + [url])
+            let line = result.stderr.split(separator: "\n").first { $0.hasPrefix("* TLS connection using ") }.map(String.init) ?? result.stderr
+            return (result.status, line)
+        }
+        let (status12, line12) = try await handshake(["--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES256-GCM-SHA384"])
+        #expect(status12 == 0)
+        #expect(line12.contains("TLSv1.2 / ECDHE-"), "\(line12)")
+        #expect(line12.contains("AES256-GCM-SHA384"), "\(line12)")
+        let (status13, line13) = try await handshake(["--tlsv1.3", "--tls13-ciphers", "TLS_CHACHA20_POLY1305_SHA256", "--curves", "P-384"])
+        #expect(status13 == 0)
+        #expect(line13 == "* TLS connection using TLSv1.3 / TLS_CHACHA20_POLY1305_SHA256 / secp384r1", "\(line13)")
+        // TLS 1.3 only against a server that stops at 1.2: the handshake fails (35).
+        let old = try OpenSSLServer(certificatePath: certificates.leafChainPath, privateKeyPath: certificates.leafKeyPath, arguments: ["-tls1_2"])
+        let refused = try await PorterProcess.run(["-sS", "--tlsv1.3", "--cacert", certificates.caCertificatePath, "https://localhost:\(old.port)/"])
+        #expect(refused.status == 35, "\(refused.stderr)")
+        // Names OpenSSL does not know: curl's 59, with the list named.
+        for option in ["--ciphers", "--tls13-ciphers", "--curves"] {
+            let bad = try await PorterProcess.run(["-sS", option, "BOGUS", "--cacert", certificates.caCertificatePath, url])
+            #expect(bad.status == 59, "\(option): \(bad.stderr)")
+            #expect(bad.stderr.contains("BOGUS"))
+        }
+    }
 }

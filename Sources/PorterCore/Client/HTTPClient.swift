@@ -122,6 +122,11 @@ public final class HTTPClient: Sendable {
         let events = options.eventHandler
 
         var current = PendingRequest(url: url, method: method.rawValue, fields: fields, body: upload)
+        if let authorization = options.authentication?.preemptiveAuthorization, current.fields[.authorization] == nil {
+            current.fields[.authorization] = authorization
+        }
+        /// The URL whose 401 was answered with credentials: a second 401 for it is final.
+        var answeredChallengeFor: HTTPURL?
         var precedingHeads: [ResponseHead] = []
         var redirectCount = 0
         var connectionsOpened = 0
@@ -135,6 +140,20 @@ public final class HTTPClient: Sendable {
             options.cookieJar?.store(setCookie: head.fields.values(named: "Set-Cookie"), from: current.url)
             recorder.recordHop(url: current.url, status: head.status, exchange: exchange)
 
+            if head.status == 401, answeredChallengeFor != current.url, let authentication = options.authentication,
+               current.body?.isReplayable != false,
+               current.url.origin == url.origin || options.sendsCredentialsOnRedirect,
+               let authorization = authentication.authorization(
+                   answering: AuthenticationChallenge.parse(head.fields.values(named: "WWW-Authenticate")),
+                   method: current.method, target: current.url.target) {
+                // The challenge is answered on the same connection when the body can be skipped.
+                try await finishBeforeRedirect(exchange, events: events)
+                recorder.endLastHop(at: exchange.completedAt ?? Deadline.now())
+                precedingHeads.append(head)
+                answeredChallengeFor = current.url
+                current.fields[.authorization] = authorization
+                continue
+            }
             if options.followsRedirects, let next = try redirect(from: current, head: head, options: options) {
                 if let maximum = options.maximumRedirects, redirectCount >= maximum {
                     exchange.connection.close()
@@ -203,7 +222,7 @@ public final class HTTPClient: Sendable {
     ) async throws(PorterError) -> (HTTP1Exchange, [ResponseHead], ResponseHead) {
         let routing = Self.routing(for: request.url, options: options)
         let head = try makeHead(request, options: options, routing: routing)
-        var allowRetry = Self.isIdempotent(request.method)
+        var allowRetry = Self.isIdempotent(request.method) && request.body?.isReplayable != false
         let startedAt = Deadline.now()
         while true {
             let exchange = try await makeExchange(for: request.url, routing: routing, options: options, totalDeadline: totalDeadline, startedAt: startedAt)
@@ -351,8 +370,12 @@ public final class HTTPClient: Sendable {
         if let jarCookies = options.cookieJar?.cookieHeader(for: request.url) {
             fields.append(name: "Cookie", value: jarCookies)
         }
-        if request.body != nil, !request.fields.contains(where: { $0.name == .contentLength }), !Self.isChunked(request) {
-            fields.append(name: "Content-Length", value: String(try request.body?.length() ?? 0))
+        if let body = request.body, !request.fields.contains(where: { $0.name == .contentLength }), !Self.isChunked(request) {
+            if let length = try body.length() {
+                fields.append(name: "Content-Length", value: String(length))
+            } else {
+                fields.append(name: "Transfer-Encoding", value: "chunked")
+            }
         }
         var target = request.url.target
         if routing.usesAbsoluteForm(for: request.url) {
@@ -420,6 +443,8 @@ public final class HTTPClient: Sendable {
         if next.body == nil {
             next.fields[.contentLength] = nil
             next.fields[.contentType] = nil
+        } else if next.body?.isReplayable == false {
+            throw PorterError(.rewindFailed, "the \(head.status) redirect to \(next.url) needs the request body sent again, and it was read from a stream that cannot be read twice")
         }
         if options.setsRefererOnRedirect {
             next.fields[.referer] = request.url.description

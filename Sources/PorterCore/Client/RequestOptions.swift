@@ -66,6 +66,10 @@ public struct RequestOptions: Sendable {
     /// Whether credentials and cookies go to every host redirects lead to, not only to the
     /// first origin (curl's `--location-trusted`). Unsafe with untrusted servers.
     public var sendsCredentialsOnRedirect = false
+    /// Credentials for the origin and the schemes they may go with (Basic at once; Digest
+    /// and "any" in answer to a `401`). They go to the first origin only, unless
+    /// ``sendsCredentialsOnRedirect``.
+    public var authentication: HTTPAuthentication?
     /// Where connections go instead of the URL's host and port (curl's `--connect-to`);
     /// the first rule that applies wins.
     public var connectTo: [ConnectToRule] = []

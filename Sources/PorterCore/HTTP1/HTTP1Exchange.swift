@@ -101,7 +101,8 @@ final class HTTP1Exchange {
 
     private var speedLimitDescription: String {
         guard let minimumSpeed else { return "" }
-        return "the minimum speed (\(minimumSpeed.bytes) bytes in \(minimumSpeed.period / 1_000_000_000) seconds)"
+        let seconds = minimumSpeed.period / 1_000_000_000
+        return "too slow: the minimum speed (\(minimumSpeed.bytes / max(seconds, 1)) bytes per second over \(seconds) seconds)"
     }
 
     /// Counts received bytes against the minimum speed, and fails once a whole window was too slow.
@@ -112,7 +113,7 @@ final class HTTP1Exchange {
         guard now &- speedWindowStart >= minimumSpeed.period else { return }
         let elapsedWindows = (now &- speedWindowStart) / minimumSpeed.period
         if speedWindowBytes < minimumSpeed.bytes * elapsedWindows {
-            throw PorterError(.timedOut, "the transfer from \(connection.host) was too slow: \(speedWindowBytes) bytes in the last \((now &- speedWindowStart) / 1_000_000_000) seconds, under \(speedLimitDescription)")
+            throw PorterError(.timedOut, "the transfer from \(connection.host) was \(speedLimitDescription): \(speedWindowBytes) bytes in the last \((now &- speedWindowStart) / 1_000_000_000) seconds")
         }
         speedWindowStart = now
         speedWindowBytes = 0
@@ -141,7 +142,10 @@ final class HTTP1Exchange {
             events?(.requestBodySent(content.count))
         case .file(let path):
             // The file is sent whether or not anyone listens to events: no work inside `events?(…)`.
-            let sent = try await streamFile(path, expectedLength: try body!.length())
+            let sent = try await streamFile(path, expectedLength: try body!.length() ?? 0)
+            events?(.requestBodySent(sent))
+        case .stream(let path):
+            let sent = try await streamChunked(path)
             events?(.requestBodySent(sent))
         default:
             break
@@ -167,6 +171,29 @@ final class HTTP1Exchange {
             throw PorterError(.fileReadFailed, "\(path) changed while it was sent: \(sent) bytes instead of \(expectedLength)")
         }
         return sent
+    }
+
+    /// Sends what a file of unknown length gives, as chunks, then the last chunk.
+    private func streamChunked(_ path: String) async throws(PorterError) -> Int {
+        let file = try UploadFile(path: path, nonBlocking: true)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+        let pieceSize = min(sendLimiter?.pieceSize ?? buffer.count, buffer.count)
+        var sent = 0
+        var framed: [UInt8] = []
+        while true {
+            let count = try await file.readWaiting(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<pieceSize]), deadline: totalDeadline)
+            framed.removeAll(keepingCapacity: true)
+            if count == 0 {
+                RequestEncoder.encodeLastChunk(into: &framed)
+                try await connection.write(framed, deadline: totalDeadline)
+                return sent
+            }
+            RequestEncoder.encodeChunk(Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])), into: &framed)
+            try await connection.write(framed, deadline: totalDeadline)
+            sent += count
+            try await sendLimiter?.pause(after: count)
+        }
     }
 
     // MARK: - Receiving

@@ -36,13 +36,13 @@ final class TLSContext: @unchecked Sendable {
         _ = SSL_CTX_set_options(context, COpenSSL_SSL_OP_NO_COMPRESSION() | COpenSSL_SSL_OP_NO_RENEGOTIATION())
         _ = COpenSSL_SSL_CTX_set_mode(context, COpenSSL_SSL_MODE_defaults())
         guard SSL_CTX_set_cipher_list(context, configuration.cipherList ?? Self.tls12CipherList) == 1 else {
-            throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "no usable cipher in \"\(configuration.cipherList ?? "")\" (an OpenSSL cipher list, as 'openssl ciphers' takes it)")
+            throw OpenSSLErrorStack.drain().error(.cipherListInvalid, "no usable cipher in \"\(configuration.cipherList ?? "")\" (an OpenSSL cipher list, as 'openssl ciphers' takes it)")
         }
         if let suites = configuration.cipherSuites, SSL_CTX_set_ciphersuites(context, suites) != 1 {
-            throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "no usable TLS 1.3 cipher suite in \"\(suites)\" (e.g. TLS_AES_128_GCM_SHA256)")
+            throw OpenSSLErrorStack.drain().error(.cipherListInvalid, "no usable TLS 1.3 cipher suite in \"\(suites)\" (e.g. TLS_AES_128_GCM_SHA256)")
         }
         if let groups = configuration.groups, COpenSSL_SSL_CTX_set1_groups_list(context, groups) != 1 {
-            throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "no usable key exchange group in \"\(groups)\" (e.g. X25519:P-256)")
+            throw OpenSSLErrorStack.drain().error(.cipherListInvalid, "no usable key exchange group in \"\(groups)\" (e.g. X25519:P-256)")
         }
         // Client sessions are kept by Porter, per origin, not in OpenSSL's internal store.
         _ = COpenSSL_SSL_CTX_set_session_cache_mode(context, COpenSSL_SSL_SESS_CACHE_CLIENT_ONLY())

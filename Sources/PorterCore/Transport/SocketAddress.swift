@@ -115,9 +115,19 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
 @_spi(PorterTools) public enum Resolver {
     /// Every address of `host` for `port`, in the order the system prefers (RFC 6724).
     ///
-    /// A numeric IPv4 or IPv6 host is returned as is, without a lookup.
+    /// A numeric IPv4 or IPv6 host is returned as is, without a lookup. The special-use
+    /// names of RFC 6761 are answered here, never asked of DNS: `localhost` and names under
+    /// it are the loopback addresses (§6.3, as curl does since 7.85), and names under
+    /// `invalid` do not exist (§6.4).
     public static func resolve(host: String, port: Int) async throws(PorterError) -> [SocketAddress] {
         if let numeric = SocketAddress(numericHost: host, port: port) { return [numeric] }
+        let name = host.lowercased().hasSuffix(".") ? String(host.lowercased().dropLast()) : host.lowercased()
+        if name == "localhost" || name.hasSuffix(".localhost") {
+            return [SocketAddress(numericHost: "127.0.0.1", port: port)!, SocketAddress(numericHost: "::1", port: port)!]
+        }
+        if name == "invalid" || name.hasSuffix(".invalid") {
+            throw PorterError(.cannotResolveHost, "could not resolve host \(host): names under .invalid never resolve (RFC 6761)")
+        }
         let result: Result<[SocketAddress], PorterError> = await BlockingCall.run {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

@@ -43,3 +43,28 @@ internal import COpenSSL
         return digest.finishBytes()
     }
 }
+
+/// The hash functions HTTP Digest authentication names (RFC 7616 §3.2), from libcrypto.
+enum HashFunction: Sendable {
+    case md5, sha256, sha512_256
+
+    /// The lower-case hexadecimal digest of `text`'s UTF-8 bytes.
+    func hex(_ text: String) -> String {
+        guard let context = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed: out of memory") }
+        defer { EVP_MD_CTX_free(context) }
+        let algorithm = switch self {
+        case .md5: EVP_md5()
+        case .sha256: EVP_sha256()
+        case .sha512_256: EVP_sha512_256()
+        }
+        EVP_DigestInit_ex(context, algorithm, nil)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBytes { raw in
+            if let base = raw.baseAddress { _ = EVP_DigestUpdate(context, base, raw.count) }
+        }
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &output, &length)
+        return ByteEncoding.hex(Array(output.prefix(Int(length))), lowercase: true)
+    }
+}

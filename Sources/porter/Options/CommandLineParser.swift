@@ -28,7 +28,11 @@ enum CommandLineParser {
         while index < words.count {
             let word = words[index]
             index += 1
-            if optionsEnded || !word.hasPrefix("-") || word == "-" {
+            if !optionsEnded && word == "-" {
+                // curl 8 reads a lone '-' as an option with no name.
+                throw UsageError("option -: is unknown")
+            }
+            if optionsEnded || !word.hasPrefix("-") {
                 // `--help CATEGORY`: the word after `--help` names what to list.
                 if case .help(nil) = state.request, index - 2 >= 0, Self.isHelpWord(words[index - 2]) {
                     state.request = .help(word)

@@ -24,8 +24,10 @@ struct CommandLineState: Sendable {
         transfer.addURL(text)
     }
 
-    /// `-:`/`--next`: the current group is closed, and the next starts with no options of its own.
+    /// `-:`/`--next`: the current group is closed, and the next starts with no options of its
+    /// own. As in curl, it does nothing while the current group has no URL yet.
     mutating func startNextGroup() {
+        guard transfer.entries.contains(where: { $0.url != nil }) else { return }
         closedGroups.append(transfer)
         transfer = TransferOptions()
     }

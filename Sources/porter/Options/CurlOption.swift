@@ -85,6 +85,8 @@ struct CurlOption: Sendable {
             try action(&state, use)
         } catch let error as UsageError {
             throw error
+        } catch let error as PorterError {
+            throw UsageError("option \(use.spelling): \(error.reason)", status: error.code == .fileReadFailed ? 26 : 2)
         } catch {
             throw UsageError("option \(use.spelling): \(error)")
         }
@@ -125,11 +127,16 @@ struct OptionUse: Sendable {
     }
 }
 
-/// A command line that cannot be run: curl's exit status 2, and a message saying why.
+/// A command line that cannot be run: curl's exit status 2 (or 26 for a file it names that
+/// cannot be read, as curl's `PARAM_READ_ERROR`), and a message saying why.
 struct UsageError: Error, Sendable, CustomStringConvertible {
     let message: String
+    let status: Int32
 
-    init(_ message: String) { self.message = message }
+    init(_ message: String, status: Int32 = 2) {
+        self.message = message
+        self.status = status
+    }
 
     var description: String { message }
 }

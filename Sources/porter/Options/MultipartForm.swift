@@ -34,7 +34,8 @@ struct MultipartForm {
     /// Reads one item into a part, loading the files it names.
     static func part(_ item: TransferOptions.FormItem) throws(PorterError) -> Part {
         let field = item.text
-        guard let equals = field.firstIndex(of: "="), equals != field.startIndex else {
+        // `=content` (no name) is a part without a name, as curl sends it.
+        guard let equals = field.firstIndex(of: "=") else {
             throw PorterError(.invalidRequest, "-F \(field): expected name=content")
         }
         let name = String(field[..<equals])
@@ -48,7 +49,7 @@ struct MultipartForm {
         // The value (or file name) runs to the first ';' that starts a parameter.
         let value: String
         var parameters: Substring
-        if kind != nil, content.first == "\"" {
+        if content.first == "\"" {
             let quoted = readQuoted(content.dropFirst())
             value = quoted.0
             parameters = quoted.1

@@ -22,7 +22,7 @@ enum OptionTable {
             do throws(PorterError) {
                 bytes = try LocalFile.read(use.value)
             } catch {
-                throw UsageError("cannot read config file: \(error.reason)")
+                throw UsageError("cannot read config file: \(error.reason)", status: 26)
             }
             state.configDepth += 1
             defer { state.configDepth -= 1 }
@@ -226,10 +226,28 @@ enum OptionTable {
     // MARK: - Credentials
 
     static let auth: [CurlOption] = [
-        .value("user", "u", "user:password", [.important, .auth], "Credentials for Basic authentication.") { state, use in
+        .value("user", "u", "user:password", [.important, .auth], "Credentials for the server (Basic unless --digest or --anyauth).") { state, use in
             state.transfer.user = use.value
         },
-        .flag("basic", nil, [.auth], "Use Basic authentication (the default).") { _, _ in },
+        .flag("basic", nil, [.auth], negatable: false, "Send -u credentials with Basic authentication (the default).") { state, _ in
+            state.transfer.authScheme = .basic
+        },
+        .flag("digest", nil, [.auth], "Answer the server's 401 with Digest authentication (RFC 7616: MD5, SHA-256, qop=auth).") { state, use in
+            state.transfer.authScheme = use.enabled ? .digest : .basic
+        },
+        .flag("anyauth", nil, [.auth], negatable: false, "Send credentials only when the server asks, with the strongest scheme it offers (Digest, else Basic).") { state, _ in
+            state.transfer.authScheme = .any
+        },
+        .flag("netrc", "n", [.auth], "Take credentials from ~/.netrc (the URL's password is ignored; a missing file is an error).") { state, use in
+            state.transfer.netrc = use.enabled ? .required : nil
+        },
+        .flag("netrc-optional", nil, [.auth], "Take credentials from ~/.netrc when the URL has none; a missing file is no error.") { state, use in
+            state.transfer.netrc = use.enabled ? .optional : nil
+        },
+        .value("netrc-file", nil, "file", [.auth], "Take credentials from this file instead of ~/.netrc (implies --netrc).") { state, use in
+            state.transfer.netrcFile = use.value
+            if state.transfer.netrc == nil { state.transfer.netrc = .required }
+        },
         .value("oauth2-bearer", nil, "token", [.auth], "Send this OAuth 2 bearer token.") { state, use in
             state.transfer.bearerToken = use.value
         },
@@ -399,7 +417,7 @@ enum OptionTable {
         do {
             bytes = try LocalFile.read(String(use.value.dropFirst()))
         } catch {
-            throw UsageError("option \(use.spelling): \(error.reason)")
+            throw UsageError("option \(use.spelling): \(error.reason)", status: 26)
         }
         return String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
             .map { String($0.hasSuffix("\r") ? $0.dropLast() : $0) }.filter { !$0.isEmpty }

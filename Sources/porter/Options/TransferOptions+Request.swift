@@ -1,6 +1,10 @@
 import HTTPTypes
 import PorterCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How a group's options become requests: the method, the target, the fields and the body.
 extension TransferOptions {
     // MARK: - Building the request
@@ -30,6 +34,10 @@ extension TransferOptions {
         guard !additions.isEmpty else { return url }
         var target = url
         let joined = additions.joined(separator: "&")
+        // curl: a query that is no valid URL text (a space, a control byte) makes a bad URL (3).
+        if let bad = joined.utf8.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
+            throw PorterError(.invalidURL, "bad URL: the query added by -G or --url-query holds \(bad == 0x20 ? "a space" : "a control character"); use --data-urlencode")
+        }
         target.target += (url.target.contains("?") ? (url.target.hasSuffix("?") || url.target.hasSuffix("&") ? "" : "&") : "?") + joined
         return target
     }
@@ -37,7 +45,8 @@ extension TransferOptions {
     /// The request body: `-T`'s file (streamed), `-F`'s multipart form, `--json`, or the `-d`
     /// family joined with `&` in command-line order, as curl does.
     func requestBody() throws(PorterError) -> RequestBody? {
-        if let uploadFile { return .file(path: uploadFile) }
+        // `-T -` and `-T .`: standard input, of unknown length, sent chunked.
+        if let uploadFile { return uploadFile == "-" || uploadFile == "." ? .stream(path: "/dev/stdin") : .file(path: uploadFile) }
         if !form.isEmpty { return .bytes(try multipartForm().body) }
         if !json.isEmpty {
             return .bytes(Array(try json.map { item throws(PorterError) in
@@ -75,20 +84,57 @@ extension TransferOptions {
 
     /// One `--data-urlencode` (or `--url-query`) item in curl's five forms: `content`,
     /// `=content`, `name=content`, `@file`, `name@file`; the content is percent-encoded,
-    /// the name is not.
+    /// the name is not; a space becomes `+` (curl 8).
     static func urlEncodedItem(_ text: String) throws(PorterError) -> String {
         guard let separator = text.firstIndex(of: "=") ?? text.firstIndex(of: "@") else {
-            return PercentEncoding.escapingAllButUnreserved(text.utf8)
+            return PercentEncoding.escapingAllButUnreserved(text.utf8, spaceAsPlus: true)
         }
         let name = text[..<separator]
         let rest = text[text.index(after: separator)...]
         let content: [UInt8] = text[separator] == "@" ? try LocalFile.read(String(rest)) : Array(rest.utf8)
-        let encoded = PercentEncoding.escapingAllButUnreserved(content)
+        let encoded = PercentEncoding.escapingAllButUnreserved(content, spaceAsPlus: true)
         return name.isEmpty ? encoded : "\(name)=\(encoded)"
     }
 
-    /// Header fields from `-H`, `-r`, `-d` and the URL's credentials, and the default fields to leave out.
-    func requestFields(for url: HTTPURL) throws(PorterError) -> (HTTPFields, Set<String>) {
+    /// The credentials for `url`: `-u`; else the URL's own (ignored under `-n`, completed
+    /// from `.netrc` when the password is missing); else `.netrc`'s (curl's order).
+    func credentials(for url: HTTPURL) throws(PorterError) -> (user: String, password: String)? {
+        if let user {
+            let name = user.prefix { $0 != ":" }
+            return (String(name), String(user.dropFirst(name.count + 1)))
+        }
+        let fromURL = url.userInfo.map { info -> (user: String, password: String?) in
+            let decoded = info.removingPercentEncoding
+            let name = decoded.prefix { $0 != ":" }
+            return (String(name), decoded.count > name.count ? String(decoded.dropFirst(name.count + 1)) : nil)
+        }
+        if let fromURL, let password = fromURL.password, netrc != .required { return (fromURL.user, password) }
+        guard let netrc else { return fromURL.map { ($0.user, $0.password ?? "") } }
+        let path = netrcFile ?? NetrcFile.defaultPath
+        guard FileOutput.size(of: path) != nil else {
+            if netrc == .optional { return fromURL.map { ($0.user, $0.password ?? "") } }
+            throw PorterError(.fileReadFailed, ".netrc error: cannot read \(path)")
+        }
+        let file = NetrcFile(text: String(decoding: try LocalFile.read(path), as: UTF8.self))
+        if let found = file.credentials(for: url.host, user: fromURL?.user) {
+            guard !(found.user + found.password).unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw PorterError(.fileReadFailed, "control code detected in .netrc credentials")
+            }
+            return found
+        }
+        return fromURL.map { ($0.user, $0.password ?? "") }
+    }
+
+    /// `-u user` without a password: curl asks for it on the terminal, once for the command,
+    /// without echo (`getpass`); with no terminal the password is empty.
+    mutating func askForMissingPassword() {
+        guard let user, !user.contains(":") else { return }
+        let answer = getpass("Enter host password for user '\(user)':").map { String(cString: $0) } ?? ""
+        self.user = user + ":" + answer
+    }
+
+    /// Header fields from `-H`, `-r`, `-d` and Basic `credentials`, and the default fields to leave out.
+    func requestFields(for url: HTTPURL, credentials: (user: String, password: String)? = nil) throws(PorterError) -> (HTTPFields, Set<String>) {
         var fields = HTTPFields()
         var omitted: Set<String> = []
         var named: Set<String> = []
@@ -109,13 +155,10 @@ extension TransferOptions {
         }
         // `-A ''` sends no User-Agent at all, as in curl.
         if userAgent == "", !named.contains("user-agent") { omitted.insert("user-agent") }
-        if let user, !named.contains("authorization") {
-            fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array(user.utf8))))
-        } else if let bearerToken, !named.contains("authorization") {
+        if let credentials, authScheme == .basic, !named.contains("authorization") {
+            fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array("\(credentials.user):\(credentials.password)".utf8))))
+        } else if credentials == nil, let bearerToken, !named.contains("authorization") {
             fields.append(HTTPField(name: .authorization, value: "Bearer " + bearerToken))
-        } else if let userInfo = url.userInfo, !named.contains("authorization") {
-            let decoded = userInfo.removingPercentEncoding
-            fields.append(HTTPField(name: .authorization, value: "Basic " + Base64.encode(Array(decoded.utf8))))
         }
         if let referer = refererValue, !named.contains("referer") {
             fields.append(HTTPField(name: .referer, value: referer))

@@ -62,7 +62,7 @@ extension TransferOptions {
         while let hash = rest.firstIndex(of: "#") {
             result += rest[..<hash]
             let digits = rest[rest.index(after: hash)...].prefix { $0.isASCII && $0.isNumber }
-            if let number = Int(digits), (1...values.count).contains(number) {
+            if let number = Int(digits), number >= 1, number <= values.count {
                 result += values[number - 1]
                 rest = rest[digits.endIndex...]
             } else {
@@ -106,7 +106,7 @@ extension TransferOptions {
 
     /// curl's `-T`: a URL ending in `/` gets the file's name appended.
     static func uploadTarget(_ url: HTTPURL, file: String?) -> HTTPURL {
-        guard let file, file != "-", url.path.hasSuffix("/"), let name = file.split(separator: "/").last else { return url }
+        guard let file, file != "-", file != ".", url.path.hasSuffix("/"), let name = file.split(separator: "/").last else { return url }
         var target = url
         let query = url.target.dropFirst(url.path.count)
         target.target = String(url.path + name + query)
@@ -177,8 +177,7 @@ extension TransferOptions {
             decodesContent: compressed && !raw,
             decodesTransferCodings: transferEncoding && !raw,
             maximumBodyBytes: maxFileSize?.bytes)
-        options.allowedRedirectSchemes = (try? Self.redirectProtocols(protoRedirect))
-            .map { $0.intersection((try? Self.redirectProtocols(protocols, option: "--proto")) ?? ["http", "https"]) } ?? ["http", "https"]
+        options.allowedRedirectSchemes = Self.redirectProtocols(protoRedirect).intersection(Self.redirectProtocols(protocols))
         options.allowsHTTP09 = http09
         options.ignoresContentLength = ignoreContentLength
         options.deliversRawBody = raw

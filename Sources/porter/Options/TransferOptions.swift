@@ -1,4 +1,4 @@
-import PorterCore
+@_spi(PorterTools) import PorterCore
 
 /// The options of one group of a `porter [options] URL...` command line (the whole line,
 /// or the part between two `-:`/`--next`), as ``OptionTable`` sets them, and its URLs.
@@ -15,6 +15,11 @@ struct TransferOptions: Sendable {
         case raw(String)
         /// `--data-urlencode`: curl's five forms, percent-encoded.
         case urlEncoded(String)
+    }
+
+    /// How `.netrc` is used.
+    enum NetrcMode: Sendable, Equatable {
+        case required, optional
     }
 
     /// One `-F` or `--form-string` part.
@@ -123,6 +128,12 @@ struct TransferOptions: Sendable {
     /// `--limit-rate`: bytes per second, each way.
     var limitRate: UInt64?
     var user: String?
+    /// `--basic` (the default), `--digest`, `--anyauth`: how `-u` credentials are sent.
+    var authScheme = HTTPAuthentication.Schemes.basic
+    /// `-n` (`.required`: the URL's password is ignored) or `--netrc-optional`.
+    var netrc: NetrcMode?
+    /// `--netrc-file`: instead of `~/.netrc`.
+    var netrcFile: String?
     var bearerToken: String?
     var cookie: [String] = []
     var cookieJarPath: String?
@@ -142,6 +153,10 @@ struct TransferOptions: Sendable {
 
     /// Checks the options together, as curl does before the first transfer.
     func validate() throws(UsageError) {
+        try checkOneRequestMethod()
+        for item in form where !item.text.contains("=") {
+            throw UsageError("option -F: is badly used here: \"\(item.text)\" is not name=content")
+        }
         if let maxRedirects, maxRedirects < -1 { throw UsageError("--max-redirs must be -1 or more") }
         if let proxy, !proxy.isEmpty {
             do {
@@ -157,8 +172,11 @@ struct TransferOptions: Sendable {
                 throw UsageError("--proxy-header: \(error.reason)")
             }
         }
-        _ = try Self.redirectProtocols(protoRedirect, option: "--proto-redir")
-        _ = try Self.redirectProtocols(protocols, option: "--proto")
+        for (option, list) in [("--proto-redir", protoRedirect), ("--proto", protocols)] where !global.silent {
+            for name in Self.unknownProtocols(list) {
+                FileOutput.standardError.writeLine("porter: warning: \(option): unrecognized protocol '\(name)'")
+            }
+        }
         if global.parallelMax < 1 { throw UsageError("--parallel-max must be 1 or more") }
         if retries < 0 { throw UsageError("--retry must be 0 or more") }
         if let continueAt, continueAt != "-", UInt64(continueAt) == nil {
@@ -176,23 +194,40 @@ struct TransferOptions: Sendable {
         try tls.validate { FileOutput.standardError.writeLine("porter: warning: \($0)") }
     }
 
+    /// curl's rule: `-I`, `-F`, `-d` (or `--json`; with `-G` it goes in the query) and `-T`
+    /// each ask for their own request, and two of them cannot be combined.
+    func checkOneRequestMethod() throws(UsageError) {
+        var asked: [String] = []
+        if headOnly { asked.append("HEAD (-I, --head)") }
+        if !form.isEmpty { asked.append("multipart formpost (-F, --form)") }
+        if !data.isEmpty || !json.isEmpty {
+            if dataInQuery {
+                if !headOnly { asked.append("GET (-G, --get)") }
+            } else {
+                asked.append("POST (-d, --data)")
+            }
+        }
+        if uploadFile != nil { asked.append("PUT (-T, --upload-file)") }
+        guard asked.count > 1 else { return }
+        throw UsageError("You can only select one HTTP request method! You asked for both \(asked[1]) and \(asked[0]).")
+    }
+
     /// The protocol names curl's `--proto` takes.
     static let curlProtocols: Set<String> = [
         "dict", "file", "ftp", "ftps", "gopher", "gophers", "http", "https", "imap", "imaps", "ldap", "ldaps", "mqtt",
         "pop3", "pop3s", "rtmp", "rtsp", "scp", "sftp", "smb", "smbs", "smtp", "smtps", "telnet", "tftp", "ws", "wss",
     ]
 
-    /// curl's `--proto-redir`/`--proto` list: `=a,b` exactly these, `+a`/`a` add, `-a` remove, `all`.
-    static func redirectProtocols(_ text: String?, option: String = "--proto-redir") throws(UsageError) -> Set<String> {
+    /// curl's `--proto-redir`/`--proto` list: `=a,b` exactly these, `+a`/`a` add, `-a` remove,
+    /// `all`. Names curl does not know are left out (``unknownProtocols(_:)`` warns of them).
+    static func redirectProtocols(_ text: String?) -> Set<String> {
         var allowed: Set<String> = ["http", "https"]
         guard let text else { return allowed }
         for item in text.split(separator: ",") {
-            var token = Substring(item.lowercased())
+            var token = Substring(item.lowercased()).trimmingASCIIWhitespace()
             let sign = token.first.flatMap { "=+-".contains($0) ? $0 : nil }
             if sign != nil { token = token.dropFirst() }
-            guard token == "all" || Self.curlProtocols.contains(String(token)) else {
-                throw UsageError("\(option): unknown protocol \"\(token)\"")
-            }
+            guard token == "all" || Self.curlProtocols.contains(String(token)) else { continue }
             // Protocols curl knows and Porter does not speak can be named; they never match.
             let names: Set<String> = token == "all" ? ["http", "https"] : Set([String(token)]).intersection(["http", "https"])
             switch sign {
@@ -202,5 +237,14 @@ struct TransferOptions: Sendable {
             }
         }
         return allowed
+    }
+
+    /// The names in a `--proto` list that are no protocol curl knows (curl 8 warns of them).
+    static func unknownProtocols(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        return text.split(separator: ",").map { item in
+            let token = Substring(item.lowercased()).trimmingASCIIWhitespace()
+            return String(token.first.map { "=+-".contains($0) } == true ? token.dropFirst() : token)
+        }.filter { !$0.isEmpty && $0 != "all" && !Self.curlProtocols.contains($0) }
     }
 }

@@ -23,6 +23,10 @@ final class TransferOutput: @unchecked Sendable {
         self.headerDump = headerDump
     }
 
+    /// Whether this transfer created (or opened) its output file: only then may
+    /// `--remove-on-error` remove it.
+    var openedFile: Bool { file != nil && path != nil && path != "-" }
+
     /// The output, created (or opened for appending) on first use.
     func destination() throws(PorterError) -> FileOutput {
         if let file { return file }

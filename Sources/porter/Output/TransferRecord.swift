@@ -18,6 +18,8 @@ struct TransferRecord {
     var sizeDelivered: UInt64 = 0
     /// The position of the URL on the command line, from 0.
     var urlIndex = 0
+    /// The transfer's own number, from 0 (`%{xfer_id}`).
+    var transferID = 0
     /// The Referer of the last request sent.
     var referer: String?
     var sizeHeader = 0

@@ -95,7 +95,7 @@ struct WriteOutVariable: Sendable {
         WriteOutVariable("urle.\(part.rawValue)", .string) { part.value(in: $0.effectiveURL) }
     } + [
         WriteOutVariable("urlnum", .number) { String($0.urlIndex) },
-        WriteOutVariable("xfer_id", .number) { String($0.urlIndex) },
+        WriteOutVariable("xfer_id", .number) { String($0.transferID) },
     ]
 
     /// Variables that write no value: they steer the output, or write a whole document.

@@ -12,7 +12,8 @@ struct Fetch: Sendable {
     /// The groups of the command line (one, unless `--next` split it), each with its URLs.
     let groups: [TransferOptions]
 
-    /// Runs every transfer and returns the exit status: 0, or the last failure's.
+    /// Runs every transfer and returns the exit status as curl does: the last transfer's,
+    /// or with `-Z` the last failure's.
     func run() async -> Int32 {
         // Transfers run on the I/O thread: a response that arrives resumes the transfer
         // where it waits, with no hop to another thread (see HTTPClient.ioExecutor).
@@ -23,7 +24,10 @@ struct Fetch: Sendable {
 
     /// One URL of the command line, with the output it pairs with and its group.
     struct TransferPlan: Sendable {
+        /// The transfer's number, from 0 (`%{xfer_id}`).
         let index: Int
+        /// The number of the command-line URL it came from, shared by a glob's URLs (`%{urlnum}`).
+        let urlNumber: Int
         let group: Int
         let urlText: String
         let output: URLEntry.Output?
@@ -47,6 +51,7 @@ struct Fetch: Sendable {
         var contexts: [GroupContext] = []
         var plans: [TransferPlan] = []
         var clients: [ClientKey: HTTPClient] = [:]
+        var urlNumber = 0
         // The cookie engine is one for the whole command, as curl shares cookies between transfers.
         let cookieJar: CookieJar?
         do throws(PorterError) {
@@ -75,8 +80,9 @@ struct Fetch: Sendable {
                 report.failure(error)
                 return ExitStatus.status(for: error.code)
             }
+            // As curl, even under -s: the format the user wrote does not do what they meant.
             for name in writeOut?.unknownVariables ?? [] {
-                report.warning("unknown --write-out variable %{\(name)}; it writes nothing")
+                FileOutput.standardError.writeLine("porter: warning: unknown --write-out variable %{\(name)}; it writes nothing")
             }
             let usesCookies = options.cookieJarPath != nil || options.cookie.contains { !$0.contains("=") }
             contexts.append(GroupContext(
@@ -84,10 +90,11 @@ struct Fetch: Sendable {
                 writeOut: writeOut, cookieJar: usesCookies ? cookieJar : nil))
             for entry in options.entries {
                 guard let urlText = entry.url else { continue }
+                defer { urlNumber += 1 }
                 do throws(PorterError) {
                     let matches = options.globOff ? [URLGlob.Match(url: urlText, values: [])] : try URLGlob.expand(urlText)
                     for match in matches {
-                        plans.append(TransferPlan(index: plans.count, group: groupIndex, urlText: match.url, output: entry.output, globValues: match.values))
+                        plans.append(TransferPlan(index: plans.count, urlNumber: urlNumber, group: groupIndex, urlText: match.url, output: entry.output, globValues: match.values))
                     }
                 } catch {
                     report.failure(error)
@@ -99,7 +106,9 @@ struct Fetch: Sendable {
             if let message = record.errorMessage, record.exitCode != 0 {
                 report.failure(code: record.exitCode, message)
             }
-            if record.exitCode != 0 { status = record.exitCode }
+            // curl: one after another, the last transfer's result is the command's; at the same
+            // time (-Z), a failure's (--fail-early stops at the first failure either way).
+            if !global.parallel || record.exitCode != 0 { status = record.exitCode }
             if context.options.showTiming { TimingWaterfall.print(record) }
             context.writeOut?.write(record)
         }
@@ -124,9 +133,12 @@ struct Fetch: Sendable {
                     if global.failEarly && failed > 0 { pending = [] }
                     if let (record, groupIndex) = await group.next() {
                         running -= 1
+                        // After --fail-early stopped the command, the transfers it cancelled say nothing more.
+                        guard !(global.failEarly && failed > 0) else { continue }
                         finished += 1
                         if record.exitCode != 0 { failed += 1 }
                         finish(record, contexts[groupIndex])
+                        if global.failEarly && failed > 0 { group.cancelAll() }
                     }
                 }
             }
@@ -196,7 +208,7 @@ struct Fetch: Sendable {
         let options = context.options
         do throws(PorterError) {
             let parsed = try HTTPURL(parsing: plan.urlText, removingDotSegments: !options.pathAsIs)
-            let allowed = (try? TransferOptions.redirectProtocols(options.protocols, option: "--proto")) ?? ["http", "https"]
+            let allowed = TransferOptions.redirectProtocols(options.protocols)
             guard allowed.contains(parsed.scheme) else {
                 throw PorterError(.unsupportedScheme, "\(parsed.scheme) is not allowed by --proto; \(plan.urlText) was not fetched")
             }
@@ -204,10 +216,11 @@ struct Fetch: Sendable {
             let outputPath = try options.outputPath(for: plan.output, url: url, globValues: plan.globValues)
             return .ready(Transfer(
                 options: options, url: url, urlText: plan.urlText, outputPath: outputPath, headerDump: context.headerDump,
-                urlIndex: plan.index, cookieJar: context.cookieJar, sharedOptions: context.sharedOptions))
+                urlIndex: plan.urlNumber, transferID: plan.index, cookieJar: context.cookieJar, sharedOptions: context.sharedOptions))
         } catch {
             var record = TransferRecord(urlText: plan.urlText, method: options.requestMethod)
-            record.urlIndex = plan.index
+            record.urlIndex = plan.urlNumber
+            record.transferID = plan.index
             record.fail(code: ExitStatus.status(for: error.code), message: error.reason)
             return .failed(record)
         }

@@ -17,6 +17,8 @@ struct Transfer {
     let headerDump: FileOutput?
     /// The position of the URL on the command line, from 0.
     var urlIndex = 0
+    /// The transfer's own number, from 0 (`%{xfer_id}`).
+    var transferID = 0
     /// The cookie engine of `-b FILE` and `-c`, shared by every transfer of the command.
     var cookieJar: CookieJar?
     /// The request options every transfer of the command shares (`TransferOptions.sharedRequestOptions()`).
@@ -32,6 +34,7 @@ struct Transfer {
         var record = TransferRecord(url: url, method: options.requestMethod, outputPath: outputPath)
         record.urlText = HTTPURL.maskingPassword(in: urlText)
         record.urlIndex = urlIndex
+        record.transferID = transferID
         record.autoReferer = options.referer?.hasSuffix(";auto") == true
         let wire = WireTally()
         do throws(any Error) {
@@ -46,7 +49,8 @@ struct Transfer {
         record.wire = wire.counts.withLock { $0 }
         // `--remove-on-error`: a failed transfer leaves no partial file behind (curl's rule;
         // a resumed file is kept, since it held data before this transfer).
-        if options.removeOnError, record.exitCode != 0, let outputPath, outputPath != "-", options.continueAt == nil {
+        if options.removeOnError, record.exitCode != 0, let outputPath, outputPath != "-", options.continueAt == nil,
+           wire.output?.openedFile == true {
             unlink(outputPath)
         }
         return record
@@ -55,13 +59,17 @@ struct Transfer {
     private func perform(
         client: HTTPClient, record: inout TransferRecord, wire: WireTally, swallowingRetryableStatus: Bool
     ) async throws {
-        var (fields, omitted) = try options.requestFields(for: url)
+        let credentials = try options.credentials(for: url)
+        var (fields, omitted) = try options.requestFields(for: url, credentials: credentials)
         let resumeOffset = try options.resumeOffset(outputPath: outputPath)
         if let resumeOffset, resumeOffset > 0, fields[.range] == nil {
             fields[.range] = "bytes=\(resumeOffset)-"
         }
         var requestOptions = options.requestOptions(for: url, shared: sharedOptions)
         requestOptions.omittedFields = omitted
+        if let credentials, options.authScheme != .basic {
+            requestOptions.authentication = HTTPAuthentication(user: credentials.user, password: credentials.password, schemes: options.authScheme)
+        }
         requestOptions.cookieJar = cookieJar
         guard let method = HTTPRequest.Method(options.requestMethod) else {
             throw PorterError(.invalidRequest, "\"\(options.requestMethod)\" is not a valid request method (RFC 9110 §9.1: a token)")
@@ -71,6 +79,7 @@ struct Transfer {
         let output = TransferOutput(
             path: outputPath, appending: (resumeOffset ?? 0) > 0,
             includesHeads: options.include || options.headOnly, headerDump: headerDump)
+        wire.output = output
         let verbose = requestOptions.eventHandler
         let report = options.report
         record.usedProxy = requestOptions.proxy != nil && requestOptions.noProxy?.matches(url) != true && requestOptions.unixSocketPath == nil
@@ -153,7 +162,12 @@ extension Transfer {
     }
 }
 
-/// The wire counts of one transfer, taken from the client's events as they come.
-final class WireTally: Sendable {
+/// What one transfer leaves for its record: the wire counts, taken from the client's
+/// events as they come, and its output once made.
+///
+/// `output` is set and read by the transfer's own task only; the events that update
+/// `counts` come on that task too, but the lock keeps the handler `Sendable`.
+final class WireTally: @unchecked Sendable {
     let counts = Mutex(TransferRecord.Wire())
+    var output: TransferOutput?
 }
