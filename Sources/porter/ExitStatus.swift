@@ -36,6 +36,7 @@ enum ExitStatus {
         case .clientCertificateInvalid: return 58
         case .tlsConfigurationInvalid: return 77
         case .pinnedPublicKeyMismatch: return 90
+        case .certificateStatusInvalid: return 91
         // curl 8's CURLE_PROXY, "proxy handshake error".
         case .proxyHandshakeFailed: return 97
         case .headerFieldTooLarge, .tooManyHeaderFields: return 100

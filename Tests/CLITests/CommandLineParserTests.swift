@@ -34,7 +34,7 @@ struct CommandLineParserTests {
         (["--silent=yes", "h"], "option --silent: takes no value"),
         (["-o"], "option -o: requires parameter"),
         (["--max-time", "soon", "h"], "option --max-time: expected a number of seconds"),
-        (["-sz", "h"], "option -z: is unknown (in -sz)"),
+        (["-sP", "h"], "option -P: is unknown (in -sP)"),
         (["-s"], "no URL specified"),
     ])
     func rejectsWhatCurlRejects(_ words: [String], _ message: String) {

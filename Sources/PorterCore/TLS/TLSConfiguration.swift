@@ -26,6 +26,12 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// Whether to ask the server to staple an OCSP response (the `status_request`
     /// extension, RFC 6066 §8); the response is in ``TLSSessionInfo/stapledOCSPResponse``.
     public var requestsOCSPStapling: Bool
+    /// Whether the handshake fails unless the server staples a good OCSP response for its
+    /// certificate (curl's `--cert-status`); asks for the staple too.
+    public var requiresCertificateStatus = false
+    /// A PEM file of certificate revocation lists; with one, every certificate of the chain
+    /// must be covered by a CRL of its issuer and not be listed in it (curl's `--crlfile`).
+    public var crlFile: String?
     /// Set for `porter cert`'s handshakes, which judge the certificates
     /// afterwards and must see weak ones (a SHA-1 signature, an RSA-1024 key)
     /// instead of failing the handshake on them: security level 0.

@@ -100,7 +100,7 @@ final class TLSStream: Transport, @unchecked Sendable {
             stream.verifyFailure = VerificationFailure.Record(storeContext: storeContext)
             return ok
         }
-        if context.configuration.requestsOCSPStapling {
+        if context.configuration.requestsOCSPStapling || context.configuration.requiresCertificateStatus {
             _ = COpenSSL_SSL_set_tlsext_status_type_ocsp(ssl)
         }
 
@@ -110,6 +110,7 @@ final class TLSStream: Transport, @unchecked Sendable {
             case .done:
                 stream.session = stream.readSessionInfo()
                 try stream.checkPinnedPublicKey(host: host)
+                try stream.checkCertificateStatus(host: host)
                 return stream
             case .wantRead, .wantWrite:
                 try await lower.wait(for: stream.interest(result), deadline: deadline, what: "in the TLS handshake with \(host)", spins: true)
@@ -174,7 +175,32 @@ final class TLSStream: Transport, @unchecked Sendable {
         return info
     }
 
-    // MARK: - Pins and client certificates
+    // MARK: - Pins, certificate status and client certificates
+
+    /// curl's `--cert-status`: the server must staple an OCSP response that says its
+    /// certificate is good, signed for its issuer.
+    private func checkCertificateStatus(host: String) throws(PorterError) {
+        let configuration = context.configuration
+        guard configuration.requiresCertificateStatus else { return }
+        let sent = session.peerCertificates.compactMap { try? Certificate(der: $0) }
+        guard let leaf = sent.first else {
+            throw PorterError(.certificateStatusInvalid, "\(host) sent no certificate whose status could be checked")
+        }
+        guard let response = session.stapledOCSPResponse else {
+            close()
+            throw PorterError(.certificateStatusInvalid, "\(host) stapled no OCSP response (--cert-status needs one)")
+        }
+        let anchors = configuration.caFile.flatMap { try? Certificate.certificates(fromPEMFile: $0) }
+        let verifier = CertificateVerifier(
+            trustAnchors: anchors, intermediates: Array(sent.dropFirst()), trustAnchorDirectory: configuration.caDirectory)
+        let issuer = sent.dropFirst().first { $0.subject == leaf.issuer }
+            ?? verifier.verify(leaf: leaf).chain.dropFirst().first
+        let status = OCSPStatus.check(response: response, leaf: leaf, issuer: issuer, untrusted: Array(sent.dropFirst()), verifier: verifier)
+        guard case .good = status.state else {
+            close()
+            throw PorterError(.certificateStatusInvalid, "the OCSP response \(host) stapled for \(leaf.subject): \(status.summary)")
+        }
+    }
 
     /// curl's `--pinnedpubkey`: the leaf's key must be pinned, whether or not the chain is verified.
     private func checkPinnedPublicKey(host: String) throws(PorterError) {

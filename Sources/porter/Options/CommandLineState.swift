@@ -85,4 +85,10 @@ struct GlobalOptions: Sendable {
     var failEarly = false
     /// `--stderr FILE`: where diagnostics go instead of standard error.
     var standardErrorPath: String?
+    /// `--trace FILE` / `--trace-ascii FILE` (the last given wins, and turns `-v` off).
+    var tracePath: String?
+    var traceASCII = false
+    /// `--trace-time`, `--trace-ids`: prefixes for every `-v` and trace line.
+    var traceTime = false
+    var traceIDs = false
 }

@@ -68,9 +68,27 @@ enum OptionTable {
         .flag("create-dirs", nil, [.output], "Create the directories an output file's path needs.") { state, use in
             state.transfer.createDirectories = use.enabled
         },
-        .flag("clobber", nil, [.output], "Overwrite output files (the default); --no-clobber writes NAME.1, NAME.2... instead.") { state, use in
+        .flag("clobber", nil, [.output], "Overwrite output files (the default; with -J only when given); --no-clobber writes NAME.1, NAME.2... instead.") { state, use in
             state.transfer.clobber = use.enabled
+            state.transfer.clobberGiven = use.enabled
         },
+        .flag("remote-header-name", "J", [.output], "With -O, name the file as the server's Content-Disposition says (directories stripped; an existing file is kept unless --clobber).") { state, use in
+            state.transfer.remoteHeaderName = use.enabled
+        },
+        .flag("remote-time", "R", [.output], "Give the output file the server's Last-Modified time.") { state, use in
+            state.transfer.remoteTime = use.enabled
+        },
+        .value("etag-save", nil, "file", [.output], "Save the response's ETag to this file (empty when there is none).") { state, use in
+            state.transfer.etagSave = use.value
+        },
+        .value("etag-compare", nil, "file", [.output], "Send If-None-Match with the ETag saved in this file (\"\" when it is missing or empty).") { state, use in
+            state.transfer.etagCompare = use.value
+        },
+        .value("time-cond", "z", "time", [.http], "Ask for the document only if modified after this date (or a file's time); -DATE for before.") { state, use in
+            state.transfer.timeCondition = use.value
+        },
+        .flag("buffer", nil, [.output], "Output is written as it arrives either way; --no-buffer (-N) is accepted for curl's scripts.") { _, _ in },
+        .flag("no-buffer", "N", [.output], negatable: false, "Output is never buffered by Porter: accepted as a no-op, as curl's -N.") { _, _ in },
         .flag("remove-on-error", nil, [.output], "Remove the output file when the transfer fails.") { state, use in
             state.transfer.removeOnError = use.enabled
         },
@@ -369,6 +387,12 @@ enum OptionTable {
         .flag("tlsv1.1", nil, [.tls], negatable: false, "Use TLS 1.2 or later (Porter never speaks TLS 1.0 or 1.1).") { _, _ in },
         .flag("tlsv1.2", nil, [.tls], negatable: false, "Use TLS 1.2 or later.") { state, _ in state.transfer.tls.minimumVersion = .tls1_2 },
         .flag("tlsv1.3", nil, [.tls], negatable: false, "Use TLS 1.3 only.") { state, _ in state.transfer.tls.minimumVersion = .tls1_3 },
+        .flag("cert-status", nil, [.tls], "Fail unless the server staples an OCSP response that says its certificate is good.") { state, use in
+            state.transfer.tls.requiresCertificateStatus = use.enabled
+        },
+        .value("crlfile", nil, "file", [.tls], "Check the chain against these certificate revocation lists (PEM; every CA of the chain needs its CRL).") { state, use in
+            state.transfer.tls.crlFile = use.value
+        },
         .value("tls-max", nil, "version", [.tls], "The newest TLS version to offer: 1.2, 1.3 or default.") { state, use in
             switch use.value {
             case "1.2": state.transfer.tls.maximumVersion = .tls1_2
@@ -395,6 +419,7 @@ enum OptionTable {
         .flag("show-error", "S", [.verbose], "With -s, still show error messages.") { state, use in state.global.showError = use.enabled },
         .flag("verbose", "v", [.important, .verbose], "Show the connection, TLS and the request and response heads on standard error.") { state, use in
             state.global.verbose = use.enabled
+            if use.enabled { state.global.tracePath = nil }
         },
         .flag("progress-bar", "#", [.verbose], "Show a compact progress bar instead of the progress meter.") { state, use in
             state.global.progressBar = use.enabled
@@ -404,6 +429,22 @@ enum OptionTable {
         },
         .value("stderr", nil, "file", [.verbose], "Write diagnostics to this file instead of standard error ('-' for standard output).") { state, use in
             state.global.standardErrorPath = use.value
+        },
+        .value("trace", nil, "file", [.verbose], "Write a trace of everything sent and received, in hex and text, to this file ('-' standard output, '%' standard error).") { state, use in
+            state.global.tracePath = use.value
+            state.global.traceASCII = false
+            state.global.verbose = false
+        },
+        .value("trace-ascii", nil, "file", [.verbose], "As --trace, with text only.") { state, use in
+            state.global.tracePath = use.value
+            state.global.traceASCII = true
+            state.global.verbose = false
+        },
+        .flag("trace-time", nil, [.verbose], "Put the time of day before each -v and trace line.") { state, use in
+            state.global.traceTime = use.enabled
+        },
+        .flag("trace-ids", nil, [.verbose], "Put [transfer-connection] numbers before each -v and trace line.") { state, use in
+            state.global.traceIDs = use.enabled
         },
         .flag("timing", nil, [.verbose], "After each transfer, draw a timing waterfall on standard error, one bar per redirect hop.") { state, use in
             state.transfer.showTiming = use.enabled

@@ -24,6 +24,10 @@ struct TLSSettings: Sendable {
     var cipherSuites: String?
     /// `--curves`: the key exchange groups to offer.
     var groups: String?
+    /// `--cert-status`: the server must staple a good OCSP response.
+    var requiresCertificateStatus = false
+    /// `--crlfile`: revocation lists for the chain.
+    var crlFile: String?
 
     /// The help text of each shared option, for the option table and for swift-argument-parser.
     enum Help {
@@ -69,6 +73,8 @@ struct TLSSettings: Sendable {
         configuration.cipherList = cipherList
         configuration.cipherSuites = cipherSuites
         configuration.groups = groups
+        configuration.requiresCertificateStatus = requiresCertificateStatus
+        configuration.crlFile = crlFile
         return configuration
     }
 

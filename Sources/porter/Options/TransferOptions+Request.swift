@@ -179,11 +179,46 @@ extension TransferOptions {
                 fields.append(HTTPField(name: .contentType, value: "application/x-www-form-urlencoded"))
             }
         }
+        if let etagCompare, !named.contains("if-none-match") {
+            fields.append(HTTPField(name: .ifNoneMatch, value: Self.savedETag(etagCompare, report: report)))
+        }
+        if let condition = timeConditionField(), !named.contains(condition.name.canonicalName) {
+            fields.append(condition)
+        }
         if !json.isEmpty, !named.contains("accept") {
             omitted.insert("accept")
             fields.append(HTTPField(name: .accept, value: "application/json"))
         }
         return (fields, omitted)
+    }
+
+    /// `--etag-compare`: the file's text without line ends; `""` when it is missing or empty (curl).
+    static func savedETag(_ path: String, report: Report) -> String {
+        guard let bytes = try? LocalFile.read(path) else {
+            report.warning("--etag-compare: cannot read \(path); sending an empty ETag")
+            return "\"\""
+        }
+        let text = String(decoding: bytes.filter { $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
+        return text.isEmpty ? "\"\"" : text
+    }
+
+    /// `-z`: `If-Modified-Since` (or with a leading `-`, `If-Unmodified-Since`) for the date
+    /// given, or for the modification time of the file it names; nil, with a warning, when
+    /// it is neither (curl then transfers without a condition).
+    func timeConditionField() -> HTTPField? {
+        guard var text = timeCondition else { return nil }
+        let before = text.hasPrefix("-")
+        if before || text.hasPrefix("+") || text.hasPrefix("=") { text.removeFirst() }
+        var seconds = HTTPDate.parse(text, timeOptional: true)
+        if seconds == nil {
+            var info = stat()
+            if stat(text, &info) == 0 { seconds = Int64(info.st_mtim.tv_sec) }
+        }
+        guard let seconds else {
+            report.warning("-z \(text): neither a date nor a file; the transfer has no time condition")
+            return nil
+        }
+        return HTTPField(name: before ? .ifUnmodifiedSince : .ifModifiedSince, value: HTTPDate.format(seconds))
     }
 
     /// The Referer from `-e`, without its `;auto` suffix.

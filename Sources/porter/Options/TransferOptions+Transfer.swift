@@ -1,4 +1,4 @@
-import PorterCore
+@_spi(PorterTools) import PorterCore
 
 #if canImport(Glibc)
 import Glibc
@@ -71,6 +71,52 @@ extension TransferOptions {
             }
         }
         return result + rest
+    }
+
+    /// `-J`: the file named by the response's `Content-Disposition` (its `filename`, any
+    /// directory part stripped, as curl does), in `--output-dir`; nil when it names none.
+    /// An existing file is not overwritten unless `--clobber` was given (curl's rule),
+    /// and `--no-clobber` picks a free name.
+    func headerNamedPath(_ head: ResponseHead) throws(PorterError) -> String? {
+        guard let name = head.fields["Content-Disposition"].flatMap(Self.dispositionFileName) else { return nil }
+        var path = outputDirectory.map { $0.hasSuffix("/") ? $0 + name : $0 + "/" + name } ?? name
+        if !clobber { path = try Self.unusedName(path) }
+        if !clobberGiven, FileOutput.size(of: path) != nil {
+            throw PorterError(.writeFailed, "refusing to overwrite \(path), the name the server gave: it exists (use --clobber to allow it)")
+        }
+        return path
+    }
+
+    /// The `filename` parameter of a `Content-Disposition` value, quoted or not, without
+    /// any directory part; nil when there is none or nothing is left.
+    static func dispositionFileName(_ value: String) -> String? {
+        // The parameters after the disposition type, each `name=value`; `filename*=` is
+        // another parameter (not supported, as in curl).
+        var rest = Substring(value).drop { $0 != ";" }
+        while rest.first == ";" {
+            rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+            let key = rest.prefix { $0 != "=" && $0 != ";" }
+            rest = rest.dropFirst(key.count)
+            var text = ""
+            if rest.first == "=" {
+                rest = rest.dropFirst()
+                if rest.first == "\"" {
+                    rest = rest.dropFirst()
+                    text = String(rest.prefix { $0 != "\"" })
+                    rest = rest.dropFirst(text.count + 1)
+                    rest = rest.drop { $0 != ";" }
+                } else {
+                    text = String(rest.prefix { $0 != ";" }).trimmingASCIIWhitespace().description
+                    rest = rest.drop { $0 != ";" }
+                }
+            }
+            guard key.lowercased().trimmingASCIIWhitespace() == "filename" else { continue }
+            var name = text
+            if let slash = name.lastIndex(where: { $0 == "/" || $0 == "\\" }) { name = String(name[name.index(after: slash)...]) }
+            name = String(name.prefix { $0 != "\r" && $0 != "\n" })
+            return name.isEmpty || name == "." || name == ".." ? nil : name
+        }
+        return nil
     }
 
     /// curl's `-O`: the last path segment, which must not be empty.
@@ -154,7 +200,6 @@ extension TransferOptions {
     func requestOptions(for url: HTTPURL, shared: RequestOptions) -> RequestOptions {
         var options = shared
         options.proxy = proxyConfiguration(for: url)
-        if global.verbose { options.eventHandler = VerboseLog.handler() }
         return options
     }
 

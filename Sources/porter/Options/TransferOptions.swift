@@ -146,6 +146,17 @@ struct TransferOptions: Sendable {
     var outputDirectory: String?
     /// `--no-clobber`: never overwrite a file; write `name.1`, `name.2`... instead.
     var clobber = true
+    /// Whether `--clobber` was given: only then may `-J` overwrite a file.
+    var clobberGiven = false
+    /// `-J`: with `-O`, the name comes from `Content-Disposition`.
+    var remoteHeaderName = false
+    /// `-R`: the output file gets the server's `Last-Modified` time.
+    var remoteTime = false
+    /// `--etag-save`, `--etag-compare`.
+    var etagSave: String?
+    var etagCompare: String?
+    /// `-z`: a date, or a file whose modification time is the date; `-` first for "before".
+    var timeCondition: String?
     var removeOnError = false
     /// `-Y`/`-y`: fail when slower than this many bytes per second for this many seconds.
     var speedLimit: Int?

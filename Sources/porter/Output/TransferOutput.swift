@@ -8,7 +8,8 @@ import PorterCore
 /// Used by the transfer's one task; the client's event handler writes heads
 /// from that same task.
 final class TransferOutput: @unchecked Sendable {
-    private let path: String?
+    /// The output file (nil: standard output); `-J` may name another before it is opened.
+    private(set) var path: String?
     private let appending: Bool
     private let includesHeads: Bool
     private let headerDump: FileOutput?
@@ -21,6 +22,13 @@ final class TransferOutput: @unchecked Sendable {
         self.appending = appending
         self.includesHeads = includesHeads
         self.headerDump = headerDump
+    }
+
+    /// Writes to `newPath` instead (`-J`); false once the output is open, when it is too late.
+    func rename(to newPath: String) -> Bool {
+        guard file == nil else { return false }
+        path = newPath
+        return true
     }
 
     /// Whether this transfer created (or opened) its output file: only then may

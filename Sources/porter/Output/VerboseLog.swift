@@ -3,49 +3,63 @@ import PorterCore
 /// Prints the client's events to standard error in curl's `-v` form:
 /// `*` for connection news, `>` for the request head, `<` for response heads.
 enum VerboseLog {
-    static func handler() -> @Sendable (ClientEvent) -> Void {
+    /// Writes each event's lines to standard error, with `--trace-time`/`--trace-ids` prefixes.
+    static func handler(prefix: TracePrefix) -> @Sendable (ClientEvent) -> Void {
         { event in
-            let out = FileOutput.standardError
-            switch event {
-            case .resolved(let host, let addresses):
-                out.writeLine("* Host \(host) resolved to \(addresses.map(\.host).joined(separator: ", "))")
-            case .connecting(_, let addresses):
-                for address in addresses { out.writeLine("*   Trying \(address)...") }
-            case .connected(let host, let address, let id):
-                out.writeLine("* Connected to \(host) (\(address.host)) port \(address.port) (#\(id))")
-            case .tlsEstablished(let host, let session):
-                out.writeLine("* TLS connection using \(session.version) / \(session.cipher)\(session.keyExchangeGroup.map { " / \($0)" } ?? "")")
-                if session.resumed { out.writeLine("* TLS session resumed") }
-                out.writeLine("* ALPN: server \(session.applicationProtocol.map { "accepted \($0)" } ?? "did not agree on a protocol")")
-                if let leaf = session.peerCertificates.first.flatMap({ try? Certificate(der: $0) }) {
-                    for line in certificateLines(leaf, host: host) { out.writeLine(line) }
-                }
-                out.writeLine("* Server certificate: \(session.verified ? "verified" : "NOT verified (--insecure)")")
-            case .proxyTLSEstablished(let host, let session):
-                out.writeLine("* TLS connection to the proxy \(host) using \(session.version) / \(session.cipher)")
-                out.writeLine("* Proxy certificate: \(session.verified ? "verified" : "NOT verified (--proxy-insecure)")")
-            case .socksTunnelOpened(let proxy, let host, let port):
-                out.writeLine("* SOCKS tunnel through \(proxy) to \(host):\(port) granted")
-            case .reusingConnection(let host, let address, let id):
-                out.writeLine("* Re-using existing connection #\(id) with host \(host) (\(address))")
-            case .retryingOnNewConnection(let reason):
-                out.writeLine("* Connection died (\(reason)), retrying with a fresh connect")
-            case .requestHeadSent(let bytes):
-                for line in lines(of: bytes) { out.writeLine("> \(redacted(line))") }
-            case .requestBodySent(let count):
-                out.writeLine("* upload completely sent off: \(count) bytes")
-            case .responseHead(let head), .proxyResponseHead(let head):
-                for line in lines(of: head.rawBytes) { out.writeLine("< \(line)") }
-            case .insecureRedirect:
-                break  // warned about by the transfer, -v or not
-            case .redirecting(let url, let status):
-                out.writeLine("* Issue another request to this URL: '\(url)' (after \(status))")
-            case .connectionKept(let id, let host):
-                out.writeLine("* Connection #\(id) to host \(host) left intact")
-            case .connectionClosed(let id, let reason):
-                out.writeLine("* Closing connection #\(id): \(reason)")
-            }
+            for line in lines(for: event) { FileOutput.standardError.writeLine(prefix.text(for: event) + line) }
         }
+    }
+
+    /// What `-v` writes for an event: `*` lines for connection news, `>` for the request
+    /// head, `<` for response heads.
+    static func lines(for event: ClientEvent) -> [String] {
+        var out = Lines()
+        switch event {
+        case .resolved(let host, let addresses):
+            out.writeLine("* Host \(host) resolved to \(addresses.map(\.host).joined(separator: ", "))")
+        case .connecting(_, let addresses):
+            for address in addresses { out.writeLine("*   Trying \(address)...") }
+        case .connected(let host, let address, let id):
+            out.writeLine("* Connected to \(host) (\(address.host)) port \(address.port) (#\(id))")
+        case .tlsEstablished(let host, let session):
+            out.writeLine("* TLS connection using \(session.version) / \(session.cipher)\(session.keyExchangeGroup.map { " / \($0)" } ?? "")")
+            if session.resumed { out.writeLine("* TLS session resumed") }
+            out.writeLine("* ALPN: server \(session.applicationProtocol.map { "accepted \($0)" } ?? "did not agree on a protocol")")
+            if let leaf = session.peerCertificates.first.flatMap({ try? Certificate(der: $0) }) {
+                for line in certificateLines(leaf, host: host) { out.writeLine(line) }
+            }
+            out.writeLine("* Server certificate: \(session.verified ? "verified" : "NOT verified (--insecure)")")
+        case .proxyTLSEstablished(let host, let session):
+            out.writeLine("* TLS connection to the proxy \(host) using \(session.version) / \(session.cipher)")
+            out.writeLine("* Proxy certificate: \(session.verified ? "verified" : "NOT verified (--proxy-insecure)")")
+        case .socksTunnelOpened(let proxy, let host, let port):
+            out.writeLine("* SOCKS tunnel through \(proxy) to \(host):\(port) granted")
+        case .reusingConnection(let host, let address, let id):
+            out.writeLine("* Re-using existing connection #\(id) with host \(host) (\(address))")
+        case .retryingOnNewConnection(let reason):
+            out.writeLine("* Connection died (\(reason)), retrying with a fresh connect")
+        case .requestHeadSent(let bytes):
+            for line in lines(of: bytes) { out.writeLine("> \(redacted(line))") }
+        case .requestBodySent(let count):
+            out.writeLine("* upload completely sent off: \(count) bytes")
+        case .responseHead(let head), .proxyResponseHead(let head):
+            for line in lines(of: head.rawBytes) { out.writeLine("< \(line)") }
+        case .insecureRedirect:
+            break  // warned about by the transfer, -v or not
+        case .redirecting(let url, let status):
+            out.writeLine("* Issue another request to this URL: '\(url)' (after \(status))")
+        case .connectionKept(let id, let host):
+            out.writeLine("* Connection #\(id) to host \(host) left intact")
+        case .connectionClosed(let id, let reason):
+            out.writeLine("* Closing connection #\(id): \(reason)")
+        }
+        return out.lines
+    }
+
+    /// Collects lines as `writeLine` would write them.
+    private struct Lines {
+        var lines: [String] = []
+        mutating func writeLine(_ line: String) { lines.append(line) }
     }
 
     /// The server certificate as curl's `-v` shows it: subject, dates, the name that

@@ -43,6 +43,7 @@ struct Fetch: Sendable {
         let headerDump: FileOutput?
         let writeOut: WriteOutFormat?
         let cookieJar: CookieJar?
+        let trace: TraceLog?
     }
 
     @concurrent private func transferAll() async -> Int32 {
@@ -54,8 +55,10 @@ struct Fetch: Sendable {
         var urlNumber = 0
         // The cookie engine is one for the whole command, as curl shares cookies between transfers.
         let cookieJar: CookieJar?
+        let trace: TraceLog?
         do throws(PorterError) {
             cookieJar = try makeCookieJar()
+            trace = try global.tracePath.map { path throws(PorterError) in try TraceLog(path: path, ascii: global.traceASCII) }
         } catch {
             report.failure(error)
             return ExitStatus.status(for: error.code)
@@ -87,7 +90,7 @@ struct Fetch: Sendable {
             let usesCookies = options.cookieJarPath != nil || options.cookie.contains { !$0.contains("=") }
             contexts.append(GroupContext(
                 options: options, client: client, sharedOptions: options.sharedRequestOptions(), headerDump: headerDump,
-                writeOut: writeOut, cookieJar: usesCookies ? cookieJar : nil))
+                writeOut: writeOut, cookieJar: usesCookies ? cookieJar : nil, trace: trace))
             for entry in options.entries {
                 guard let urlText = entry.url else { continue }
                 defer { urlNumber += 1 }
@@ -216,7 +219,8 @@ struct Fetch: Sendable {
             let outputPath = try options.outputPath(for: plan.output, url: url, globValues: plan.globValues)
             return .ready(Transfer(
                 options: options, url: url, urlText: plan.urlText, outputPath: outputPath, headerDump: context.headerDump,
-                urlIndex: plan.urlNumber, transferID: plan.index, cookieJar: context.cookieJar, sharedOptions: context.sharedOptions))
+                urlIndex: plan.urlNumber, transferID: plan.index, cookieJar: context.cookieJar, trace: context.trace,
+                sharedOptions: context.sharedOptions))
         } catch {
             var record = TransferRecord(urlText: plan.urlText, method: options.requestMethod)
             record.urlIndex = plan.urlNumber

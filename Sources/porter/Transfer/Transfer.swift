@@ -21,6 +21,8 @@ struct Transfer {
     var transferID = 0
     /// The cookie engine of `-b FILE` and `-c`, shared by every transfer of the command.
     var cookieJar: CookieJar?
+    /// `--trace`/`--trace-ascii`: the command's trace, when asked for.
+    var trace: TraceLog?
     /// The request options every transfer of the command shares (`TransferOptions.sharedRequestOptions()`).
     var sharedOptions: RequestOptions
 
@@ -49,9 +51,9 @@ struct Transfer {
         record.wire = wire.counts.withLock { $0 }
         // `--remove-on-error`: a failed transfer leaves no partial file behind (curl's rule;
         // a resumed file is kept, since it held data before this transfer).
-        if options.removeOnError, record.exitCode != 0, let outputPath, outputPath != "-", options.continueAt == nil,
-           wire.output?.openedFile == true {
-            unlink(outputPath)
+        if options.removeOnError, record.exitCode != 0, options.continueAt == nil,
+           let output = wire.output, output.openedFile, let path = output.path {
+            unlink(path)
         }
         return record
     }
@@ -80,7 +82,9 @@ struct Transfer {
             path: outputPath, appending: (resumeOffset ?? 0) > 0,
             includesHeads: options.include || options.headOnly, headerDump: headerDump)
         wire.output = output
-        let verbose = requestOptions.eventHandler
+        let prefix = TracePrefix(time: options.global.traceTime, ids: options.global.traceIDs, transferID: transferID)
+        let verbose: (@Sendable (ClientEvent) -> Void)? =
+            trace.map { $0.handler(prefix: prefix) } ?? (options.global.verbose ? VerboseLog.handler(prefix: prefix) : nil)
         let report = options.report
         record.usedProxy = requestOptions.proxy != nil && requestOptions.noProxy?.matches(url) != true && requestOptions.unixSocketPath == nil
         requestOptions.eventHandler = { event in
@@ -112,13 +116,21 @@ struct Transfer {
             if let resumeOffset, resumeOffset > 0 {
                 if try Self.resumeIsComplete(response, offset: resumeOffset) { return 0 }
             }
+            if let etagSave = options.etagSave {
+                try Self.saveETag(response.wireHead, to: etagSave, createDirectories: options.createDirectories)
+            }
+            if options.remoteHeaderName, (200..<300).contains(status), let name = try options.headerNamedPath(response.wireHead) {
+                if output.rename(to: name) { record.outputPath = name }
+            }
             var meter: ProgressMeter?
             if options.showsProgress, ProgressMeter.isWanted(silent: options.global.silent, bodyToStandardOutput: outputPath == nil || outputPath == "-") {
                 var total: UInt64?
                 if let length = response.wireHead.fields["Content-Length"].flatMap({ UInt64($0) }) { total = length }
                 meter = ProgressMeter(style: options.global.progressBar ? .bar : .meter, total: total)
             }
+            let trace = trace
             try await response.body.forEachChunk { bytes throws(PorterError) in
+                trace?.received(bytes, prefix: prefix)
                 try output.destination().write(bytes)
                 record.sizeDelivered += UInt64(bytes.count)
                 meter?.add(bytes.count)
@@ -126,6 +138,10 @@ struct Transfer {
             meter?.finish()
             if !options.raw { try output.writeTrailers(response.body.rawTrailerBytes) }
             if outputPath != nil { _ = try output.destination() }
+            if options.remoteTime, let path = output.path, path != "-",
+               let modified = response.wireHead.fields["Last-Modified"].flatMap({ HTTPDate.parse($0, timeOptional: false) }) {
+                Self.setModificationTime(of: path, to: modified)
+            }
             if options.failWithBody && status >= 400 {
                 record.errorMessage = "The requested URL returned error: \(status)"
                 return 22
@@ -136,6 +152,19 @@ struct Transfer {
 }
 
 extension Transfer {
+    /// `--etag-save`: the response's ETag and a newline, or an empty file when it has none (curl).
+    static func saveETag(_ head: ResponseHead, to path: String, createDirectories: Bool) throws(PorterError) {
+        if createDirectories { try TransferOptions.createParentDirectories(of: path) }
+        let etag = (200..<400).contains(head.status) ? head.fields["ETag"] : nil
+        try FileOutput.create(path: path).write(Array((etag.map { $0 + "\n" } ?? "").utf8))
+    }
+
+    /// `-R`: the output file's modification time becomes the server's `Last-Modified`.
+    static func setModificationTime(of path: String, to seconds: Int64) {
+        var times = [timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0)]
+        _ = utimensat(AT_FDCWD, path, &times, 0)
+    }
+
     /// Checks the answer to a resumed download (`-C`): a 206 must continue exactly at
     /// `offset`; a 416 whose `Content-Range` total equals `offset` means the file is
     /// already complete (returns true). Anything else fails with exit 33 before a byte
