@@ -93,6 +93,7 @@ let package = Package(
             dependencies: [
                 "PorterCore",
                 "PorterTools",
+                "CLinuxIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

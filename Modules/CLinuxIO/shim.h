@@ -1,10 +1,11 @@
 #ifndef PORTER_CLINUXIO_SHIM_H
 #define PORTER_CLINUXIO_SHIM_H
 
-// Glibc's Swift module does not export epoll or eventfd.
+// Glibc's Swift module does not export epoll, eventfd or xattr.
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <sys/xattr.h>
 
 // Names the calling thread (at most 15 bytes are kept), as top -H, perf and
 // debuggers show it. prctl is variadic, which Swift cannot call.

@@ -26,6 +26,11 @@ static inline int COpenSSL_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *li
     return (int)SSL_CTX_set1_groups_list(ctx, list);
 }
 
+// SSL_CTX_set1_sigalgs_list is a macro over SSL_CTX_ctrl.
+static inline int COpenSSL_SSL_CTX_set1_sigalgs_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_sigalgs_list(ctx, list);
+}
+
 // SSL_CTX_set_mode is a macro over SSL_CTX_ctrl.
 static inline long COpenSSL_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
     return SSL_CTX_set_mode(ctx, mode);

@@ -219,3 +219,46 @@ struct CommandLineParserTests {
         #expect(server.requestHeads.count == 400)
     }
 }
+
+/// curl 8's HTTP(S) options (names from its `docs/cmdline-opts`, in Tests/Corpora): each is
+/// in Porter's option table (a `no-` name as the boolean it negates) or among the
+/// unsupported ones with a reason, and the README names every unsupported one.
+@Suite("porter and curl's option list")
+struct CurlOptionCoverageTests {
+    static func curlOptions() throws -> [String] {
+        let text = try String(contentsOfFile: TestCorpora.path(of: "curl-http-options.txt"), encoding: .utf8)
+        return text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
+    @Test func everyCurlOptionIsImplementedOrExplained() throws {
+        let names = try Self.curlOptions()
+        #expect(names.count > 200)
+        var implemented = 0
+        var missing: [String] = []
+        for name in names {
+            if CommandLineParser.option(named: Substring(name)) != nil {
+                implemented += 1
+            } else if UnsupportedOptions.reason(for: name) == nil {
+                missing.append(name)
+            }
+        }
+        #expect(missing.isEmpty, "curl options neither implemented nor explained: \(missing)")
+        print("curl HTTP(S) options: \(names.count), implemented \(implemented), unsupported with a reason \(names.count - implemented)")
+        // An unsupported option is named as such, with its reason, and is exit 2.
+        #expect {
+            _ = try CommandLineParser.parse(["--http2", "u"])
+        } throws: { error in
+            "\(error)".contains("is not supported: HTTP/2")
+        }
+    }
+
+    @Test func theReadmeListsEveryUnsupportedOption() throws {
+        let readme = try String(contentsOfFile: TestCorpora.directory.path + "/../../README.md", encoding: .utf8)
+        for name in UnsupportedOptions.reasons.keys.sorted() {
+            #expect(readme.contains("`--\(name)`"), "README does not list --\(name)")
+        }
+        for option in OptionTable.all where !option.help.hasPrefix("Accepted") {
+            #expect(readme.contains("--\(option.long)"), "README does not list --\(option.long)")
+        }
+    }
+}

@@ -16,6 +16,20 @@ enum Connector {
         var connectTo: [ConnectToRule] = []
         var socketOptions = SocketOptions()
         var proxy: ProxyConfiguration?
+        /// Send HAProxy's PROXY protocol v1 line first, naming this address (or the
+        /// connection's own when empty) as the client (curl's `--haproxy-protocol`).
+        var proxyProtocolClient: String?
+        /// Whether `unixSocketPath` names an abstract socket (Linux; curl's `--abstract-unix-socket`).
+        var unixSocketIsAbstract = false
+
+        /// The PROXY protocol v1 line for a new connection on `socket`, when asked for.
+        func proxyProtocolHeader(from socket: TCPSocket) -> [UInt8]? {
+            guard let client = proxyProtocolClient, let local = socket.localAddress else { return nil }
+            let remote = socket.remoteAddress
+            let source = client.isEmpty ? local.host : client
+            let family = remote.family == .ipv6 ? "TCP6" : "TCP4"
+            return Array("PROXY \(family) \(source) \(remote.host) \(local.port) \(remote.port)\r\n".utf8)
+        }
 
         /// The key under which connections for `url` are pooled: the origin, and how it is reached.
         /// Plain requests to an HTTP proxy in absolute form share the proxy's connections
@@ -55,8 +69,10 @@ enum Connector {
         to url: HTTPURL, routing: Routing = Routing(), tls: TLSContexts, connectDeadline: Deadline?, id: Int,
         events: ((ClientEvent) -> Void)?
     ) async throws(PorterError) -> Connection {
-        // Through a proxy, the TCP connection goes to the proxy; TLS still goes end to end to the origin.
-        let target = routing.proxy?.url ?? url
+        // Through a proxy, the TCP connection goes to the proxy (or its SOCKS pre-proxy); TLS
+        // still goes end to end to the origin.
+        let preproxy = routing.proxy?.preproxy?.configuration
+        let target = preproxy?.url ?? routing.proxy?.url ?? url
         let addresses: [SocketAddress]
         do {
             addresses = try await Self.addresses(for: target, routing: routing)
@@ -76,6 +92,15 @@ enum Connector {
         events?(.connected(host: target.host, address: socket.remoteAddress, connectionID: id))
         let key = routing.poolKey(for: url)
         var top: any Transport = socket
+        if let header = routing.proxyProtocolHeader(from: socket) {
+            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: header.count, alignment: 1)
+            defer { bytes.deallocate() }
+            bytes.copyBytes(from: header)
+            try await top.write(UnsafeRawBufferPointer(bytes), deadline: connectDeadline)
+        }
+        if let preproxy, let proxy = routing.proxy {
+            try await openSOCKSTunnel(over: top, to: proxy.url, proxy: preproxy, routing: routing, deadline: connectDeadline, events: events)
+        }
         if let proxy = routing.proxy {
             if proxy.kind == .https {
                 guard let context = tls.proxy else { preconditionFailure("an https:// proxy without a TLS context") }
@@ -116,7 +141,7 @@ enum Connector {
         for field in proxy.headers where !field.value.isEmpty { fields.append(name: field.name, value: field.value) }
         try await ProxyTunnel.open(
             over: transport, authority: "\(url.bracketedHost):\(url.port)", proxyName: proxy.url.authority, fields: fields,
-            deadline: deadline
+            version: proxy.connectsWithHTTP10 ? .http1_0 : .http1_1, deadline: deadline
         ) { event in
             switch event {
             case .requestHeadSent(let head):
@@ -173,7 +198,7 @@ enum Connector {
     /// addresses of the families allowed.
     private static func addresses(for url: HTTPURL, routing: Routing) async throws(PorterError) -> [SocketAddress] {
         if let path = routing.unixSocketPath {
-            guard let address = SocketAddress(unixPath: path) else {
+            guard let address = SocketAddress(unixPath: path, abstract: routing.unixSocketIsAbstract) else {
                 throw PorterError(.cannotConnect, "the Unix socket path \(path) is empty or too long")
             }
             return [address]

@@ -129,7 +129,10 @@ public final class CookieJar: Sendable {
     // MARK: - Netscape cookie files
 
     /// Adds the cookies of a Netscape cookie file (curl's `-b FILE`, `-c FILE`).
-    public func load(netscapeFormat text: String) {
+    ///
+    /// With `skippingSessionCookies`, cookies without an expiry time are left out (curl's
+    /// `--junk-session-cookies`: the file is read as a new session).
+    public func load(netscapeFormat text: String, skippingSessionCookies: Bool = false) {
         for rawLine in text.split(separator: "\n") {
             var line = Substring(rawLine)
             if line.hasSuffix("\r") { line = line.dropLast() }
@@ -145,6 +148,7 @@ public final class CookieJar: Sendable {
             var domain = fields[0].lowercased()
             if domain.hasPrefix(".") { domain.removeFirst() }
             let expires = Int64(fields[4]) ?? 0
+            if skippingSessionCookies && expires == 0 { continue }
             insert(Cookie(
                 name: String(fields[5]), value: fields[6...].joined(separator: "\t"), domain: domain,
                 hostOnly: fields[1].uppercased() != "TRUE", path: String(fields[2]), secure: fields[3].uppercased() == "TRUE",

@@ -121,7 +121,7 @@ public final class HTTPClient: Sendable {
         let totalDeadline = options.totalTimeout.map { Deadline.after($0, limit: "the total time limit (\($0))") }
         let events = options.eventHandler
 
-        var current = PendingRequest(url: url, method: method.rawValue, fields: fields, body: upload)
+        var current = PendingRequest(url: url, method: method.rawValue, fields: fields, body: upload, target: options.requestTarget)
         if let authorization = options.authentication?.preemptiveAuthorization, current.fields[.authorization] == nil {
             current.fields[.authorization] = authorization
         }
@@ -213,6 +213,8 @@ public final class HTTPClient: Sendable {
         var method: String
         var fields: HTTPFields
         var body: RequestBody?
+        /// `--request-target`: sent instead of the URL's target (first request only).
+        var target: String?
     }
 
     /// Sends one request on a pooled or new connection, retrying once on a new
@@ -255,7 +257,8 @@ public final class HTTPClient: Sendable {
         return Connector.Routing(
             families: options.addressFamilies, unixSocketPath: options.unixSocketPath,
             overrides: options.addressOverrides, connectTo: options.connectTo, socketOptions: options.socketOptions,
-            proxy: options.unixSocketPath == nil ? proxy : nil)
+            proxy: options.unixSocketPath == nil ? proxy : nil, proxyProtocolClient: options.proxyProtocolClient,
+            unixSocketIsAbstract: options.unixSocketIsAbstract)
     }
 
     private func makeExchange(
@@ -377,8 +380,8 @@ public final class HTTPClient: Sendable {
                 fields.append(name: "Transfer-Encoding", value: "chunked")
             }
         }
-        var target = request.url.target
-        if routing.usesAbsoluteForm(for: request.url) {
+        var target = request.target ?? request.url.target
+        if request.target == nil, routing.usesAbsoluteForm(for: request.url) {
             // RFC 9112 §3.2.2: a proxy gets the absolute URI; it needs the credentials too.
             target = "\(request.url.scheme)://\(request.url.authority)\(request.url.target)"
             let proxyHeaders = routing.proxy?.headers ?? []
@@ -425,6 +428,7 @@ public final class HTTPClient: Sendable {
         // An empty Location names no target (RFC 9110 §10.2.2): nothing to follow.
         guard let location = head.fields["Location"], !location.isEmpty else { return nil }
         var next = request
+        next.target = nil
         next.url = try request.url.resolving(location)
         guard options.allowedRedirectSchemes.contains(next.url.scheme) else {
             throw PorterError(.unsupportedScheme, "the redirect from \(request.url) to \(next.url) was refused: \(next.url.scheme) is not an allowed redirect protocol")

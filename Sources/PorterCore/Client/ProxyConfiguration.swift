@@ -33,8 +33,38 @@ public struct ProxyConfiguration: Sendable, Hashable {
     /// Fields sent to an HTTP proxy only: on `CONNECT`, and on requests in absolute form
     /// (curl's `--proxy-header`).
     public var headers: [HeaderField] = []
+    /// Whether `CONNECT` is sent as HTTP/1.0 (curl's `--proxy1.0`).
+    public var connectsWithHTTP10 = false
+    /// A SOCKS proxy reached first, through which the connection to this proxy goes
+    /// (curl's `--preproxy`).
+    public var preproxy: SOCKSProxy?
     /// How TLS to an `https://` proxy is verified (curl's `--proxy-cacert`, `--proxy-insecure`).
     public var tls = TLSConfiguration()
+
+    /// A SOCKS proxy in front of another proxy: its kind, address and credentials.
+    public struct SOCKSProxy: Sendable, Hashable {
+        public var kind: Kind
+        public var url: HTTPURL
+        public var credentials: String?
+
+        /// Reads `socks5h://[user:password@]host[:port]`; without a scheme, SOCKS 4 (curl's rule).
+        public init(parsing text: String) throws(PorterError) {
+            let parsed = try ProxyConfiguration(parsing: text.contains("://") ? text : "socks4://" + text)
+            guard parsed.kind.isSOCKS else {
+                throw PorterError(.unsupportedScheme, "--preproxy \(HTTPURL.maskingPassword(in: text)): a pre-proxy is a SOCKS proxy (socks4, socks4a, socks5, socks5h)")
+            }
+            kind = parsed.kind
+            url = parsed.url
+            credentials = parsed.credentials
+        }
+
+        /// As a proxy configuration, for the SOCKS handshake.
+        var configuration: ProxyConfiguration {
+            var configuration = ProxyConfiguration(url: url, credentials: credentials)
+            configuration.kind = kind
+            return configuration
+        }
+    }
 
     /// The port curl assumes for a proxy named without one: 1080, or 443 for HTTPS.
     public static func defaultPort(for kind: Kind) -> Int { kind == .https ? 443 : 1080 }

@@ -70,6 +70,14 @@ public struct RequestOptions: Sendable {
     /// and "any" in answer to a `401`). They go to the first origin only, unless
     /// ``sendsCredentialsOnRedirect``.
     public var authentication: HTTPAuthentication?
+    /// The request target to send instead of the URL's path and query, on the first
+    /// request (curl's `--request-target`, e.g. `*` for `OPTIONS *`).
+    public var requestTarget: String?
+    /// Send HAProxy's PROXY protocol v1 line first on each new connection, naming this
+    /// client address, or the connection's own when empty (curl's `--haproxy-protocol`, `--haproxy-clientip`).
+    public var proxyProtocolClient: String?
+    /// Whether ``unixSocketPath`` names a Linux abstract socket (curl's `--abstract-unix-socket`).
+    public var unixSocketIsAbstract = false
     /// Where connections go instead of the URL's host and port (curl's `--connect-to`);
     /// the first rule that applies wins.
     public var connectTo: [ConnectToRule] = []

@@ -16,8 +16,8 @@ enum ProxyTunnel {
     /// - Throws: ``PorterError/Code/proxyTunnelFailed`` naming the proxy's status
     ///   (407 asks for credentials), or a transport error.
     static func open(
-        over transport: any Transport, authority: String, proxyName: String, fields: HeaderFields, deadline: Deadline?,
-        events: ((HTTP1Exchange.Event) -> Void)?
+        over transport: any Transport, authority: String, proxyName: String, fields: HeaderFields, version: HTTPVersion = .http1_1,
+        deadline: Deadline?, events: ((HTTP1Exchange.Event) -> Void)?
     ) async throws(PorterError) {
         var head = HeaderFields()
         head.append(name: "Host", value: authority)
@@ -30,7 +30,7 @@ enum ProxyTunnel {
         var settings = HTTP1Exchange.Settings()
         settings.limits.maxHeadBytes = maximumResponseBytes
         let exchange = HTTP1Exchange(connection: connection, isReused: false, settings: settings, totalDeadline: deadline, events: events)
-        try await exchange.send(RequestHead(method: "CONNECT", target: authority, fields: head), body: nil)
+        try await exchange.send(RequestHead(method: "CONNECT", target: authority, version: version, fields: head), body: nil)
         let final: ResponseHead
         do {
             final = try await exchange.readHead().final

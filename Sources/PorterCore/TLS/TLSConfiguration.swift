@@ -29,6 +29,14 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// Whether the handshake fails unless the server staples a good OCSP response for its
     /// certificate (curl's `--cert-status`); asks for the staple too.
     public var requiresCertificateStatus = false
+    /// Whether ALPN offers `http/1.1` (curl's `--no-alpn` turns it off).
+    public var offersALPN = true
+    /// Whether a new connection resumes an earlier TLS session (curl's `--no-sessionid` turns it off).
+    public var resumesSessions = true
+    /// The signature algorithms to offer, in OpenSSL's list syntax (curl's `--sigalgs`).
+    public var signatureAlgorithms: String?
+    /// The passphrase of an encrypted private key (curl's `--pass`).
+    public var keyPassphrase: String?
     /// A PEM file of certificate revocation lists; with one, every certificate of the chain
     /// must be covered by a CRL of its issuer and not be listed in it (curl's `--crlfile`).
     public var crlFile: String?

@@ -11,6 +11,8 @@ final class TLSContext: @unchecked Sendable {
     /// The latest resumable session per origin (`host:port`), so a new
     /// connection to the same server skips the full handshake.
     let sessions = TLSSessionCache()
+    /// The key passphrase OpenSSL's default password callback reads (`--pass`), freed with the context.
+    private let passphrase: UnsafeMutablePointer<CChar>?
 
     /// Mozilla's "intermediate" TLS 1.2 list: forward-secret AEAD suites only.
     /// TLS 1.3 suites are all AEAD and keep OpenSSL's defaults.
@@ -26,6 +28,8 @@ final class TLSContext: @unchecked Sendable {
         }
         pointer = context
         self.configuration = configuration
+        passphrase = configuration.keyPassphrase.map { strdup($0) }
+        if let passphrase { SSL_CTX_set_default_passwd_cb_userdata(context, passphrase) }
 
         _ = COpenSSL_SSL_CTX_set_min_proto_version(context, Int32(configuration.minimumVersion.rawValue))
         if let maximum = configuration.maximumVersion {
@@ -44,6 +48,9 @@ final class TLSContext: @unchecked Sendable {
         if let groups = configuration.groups, COpenSSL_SSL_CTX_set1_groups_list(context, groups) != 1 {
             throw OpenSSLErrorStack.drain().error(.cipherListInvalid, "no usable key exchange group in \"\(groups)\" (e.g. X25519:P-256)")
         }
+        if let algorithms = configuration.signatureAlgorithms, COpenSSL_SSL_CTX_set1_sigalgs_list(context, algorithms) != 1 {
+            throw OpenSSLErrorStack.drain().error(.cipherListInvalid, "no usable signature algorithm in \"\(algorithms)\" (e.g. ECDSA+SHA256:RSA-PSS+SHA256)")
+        }
         // Client sessions are kept by Porter, per origin, not in OpenSSL's internal store.
         _ = COpenSSL_SSL_CTX_set_session_cache_mode(context, COpenSSL_SSL_SESS_CACHE_CLIENT_ONLY())
         SSL_CTX_sess_set_new_cb(context) { ssl, session in
@@ -59,8 +66,10 @@ final class TLSContext: @unchecked Sendable {
         }, nil)
         try Self.loadClientCertificate(context, configuration)
 
-        let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
-        _ = SSL_CTX_set_alpn_protos(context, alpn, UInt32(alpn.count))
+        if configuration.offersALPN {
+            let alpn: [UInt8] = [8] + Array("http/1.1".utf8)
+            _ = SSL_CTX_set_alpn_protos(context, alpn, UInt32(alpn.count))
+        }
 
         SSL_CTX_set_verify(context, configuration.verifiesPeer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nil)
         if configuration.caFile != nil || configuration.caDirectory != nil {
@@ -89,7 +98,10 @@ final class TLSContext: @unchecked Sendable {
         OpenSSLError.clear()
     }
 
-    deinit { SSL_CTX_free(pointer) }
+    deinit {
+        SSL_CTX_free(pointer)
+        free(passphrase)
+    }
 
     /// Loads curl's `--cert` (a PEM chain, leaf first) and `--key` (PEM; the certificate file when absent).
     private static func loadClientCertificate(_ context: OpaquePointer, _ configuration: TLSConfiguration) throws(PorterError) {

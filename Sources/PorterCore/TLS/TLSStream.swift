@@ -75,7 +75,7 @@ final class TLSStream: Transport, @unchecked Sendable {
         BIO_set_init(bio, 1)
         // The new-session callback finds its stream through this pointer; the stream outlives its SSL.
         SSL_set_ex_data(ssl, 0, Unmanaged.passUnretained(stream).toOpaque())
-        context.sessions.resume(ssl, origin: key)
+        if context.configuration.resumesSessions { context.sessions.resume(ssl, origin: key) }
 
         let isIPLiteral = SocketAddress(numericHost: host, port: port) != nil
         if !isIPLiteral {
@@ -290,6 +290,10 @@ final class TLSStream: Transport, @unchecked Sendable {
     /// Keeps a session the server issued (takes ownership of one reference).
     func storeSession(_ session: OpaquePointer) {
         receivedSession = true
+        guard context.configuration.resumesSessions else {
+            SSL_SESSION_free(session)
+            return
+        }
         context.sessions.store(session, for: sessionKey)
     }
 

@@ -1,8 +1,5 @@
 /// Connection racing across a host's addresses (RFC 8305, Happy Eyeballs v2).
 enum HappyEyeballs {
-    /// RFC 8305 §5: the recommended Connection Attempt Delay.
-    static let attemptDelay: Duration = .milliseconds(250)
-
     /// Reorders addresses so that families alternate, starting with the family
     /// of the first (the system's preferred) address (RFC 8305 §4).
     static func interleavingFamilies(_ addresses: [SocketAddress]) -> [SocketAddress] {
@@ -45,7 +42,7 @@ enum HappyEyeballs {
                 }
                 if next < addresses.count {
                     group.addTask {
-                        try? await Task.sleep(for: attemptDelay)
+                        try? await Task.sleep(for: options.attemptDelay)
                         return .delayElapsed
                     }
                 }

@@ -19,17 +19,21 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         family = Int32(address.pointee.sa_family) == AF_INET6 ? .ipv6 : .ipv4
     }
 
-    /// The Unix-domain socket at `path`; nil when the path is too long for `sockaddr_un`.
-    public init?(unixPath path: String) {
+    /// The Unix-domain socket at `path`, or with `abstract` the Linux abstract socket of
+    /// that name (no file; a NUL byte before the name); nil when the path is too long for
+    /// `sockaddr_un`.
+    public init?(unixPath path: String, abstract: Bool = false) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
+        let bytes = (abstract ? [0] : []) + Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard !bytes.isEmpty, bytes.count < capacity else { return nil }
+        guard !path.isEmpty, bytes.count < capacity else { return nil }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
         }
-        storage = withUnsafeBytes(of: &address) { Array($0) }
+        // An abstract name is exactly its bytes long: the address ends there, not at a NUL.
+        let length = abstract ? MemoryLayout<sa_family_t>.size + bytes.count : MemoryLayout<sockaddr_un>.size
+        storage = withUnsafeBytes(of: &address) { Array($0.prefix(length)) }
         family = .unix
         unixPath = path
     }

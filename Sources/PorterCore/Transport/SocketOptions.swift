@@ -18,6 +18,19 @@ public struct SocketOptions: Sendable, Hashable {
     public var keepAliveInterval: Int? = 60
     /// How many unanswered probes end the connection (curl's default, 9).
     public var keepAliveProbes = 9
+    /// `TCP_NODELAY`: small writes go out at once (on, as in curl; `--no-tcp-nodelay`).
+    public var noDelay = true
+    /// The IP type of service / traffic class byte (curl's `--ip-tos`).
+    public var typeOfService: Int?
+    /// The socket priority, `SO_PRIORITY`, which sets the VLAN priority (curl's `--vlan-priority`).
+    public var priority: Int?
+    /// TCP Fast Open for the connect (`TCP_FASTOPEN_CONNECT`, curl's `--tcp-fastopen`).
+    public var fastOpen = false
+    /// Multipath TCP (RFC 8684), falling back to TCP where the kernel has none (curl's `--mptcp`).
+    public var multipath = false
+    /// How long a connection attempt has before Happy Eyeballs starts the next address
+    /// (curl's `--happy-eyeballs-timeout-ms`; RFC 8305 §5 recommends 250 ms).
+    public var attemptDelay: Duration = .milliseconds(250)
 
     /// Creates the options curl uses by default: keep-alive every 60 seconds, no binding.
     public init(localInterface: String? = nil, localPorts: ClosedRange<Int>? = nil) {
@@ -28,12 +41,26 @@ public struct SocketOptions: Sendable, Hashable {
     /// Whether the socket binds before it connects.
     var binds: Bool { localInterface != nil || localPorts != nil }
 
-    /// Sets keep-alive on `fd` and binds it as asked, for a connection to `destination`.
+    /// Sets keep-alive and the other options on `fd` and binds it as asked, for a connection to `destination`.
     func apply(to fd: Int32, connectingTo destination: SocketAddress) throws(PorterError) {
         guard destination.family != .unix else { return }
+        let size = socklen_t(MemoryLayout<Int32>.size)
+        var flag: Int32 = noDelay ? 1 : 0
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &flag, size)
+        if var tos = typeOfService.map(Int32.init(clamping:)) {
+            if destination.family == .ipv6 {
+                setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_TCLASS, &tos, size)
+            } else {
+                setsockopt(fd, Int32(IPPROTO_IP), IP_TOS, &tos, size)
+            }
+        }
+        if var priority = priority.map(Int32.init(clamping:)) { setsockopt(fd, SOL_SOCKET, SO_PRIORITY, &priority, size) }
+        if fastOpen {
+            var on: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_FASTOPEN_CONNECT, &on, size)
+        }
         if let interval = keepAliveInterval {
             var on: Int32 = 1, idle = Int32(clamping: interval), count = Int32(clamping: keepAliveProbes)
-            let size = socklen_t(MemoryLayout<Int32>.size)
             setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, size)
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPIDLE, &idle, size)
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_KEEPINTVL, &idle, size)

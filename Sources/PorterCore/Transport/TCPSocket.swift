@@ -70,13 +70,12 @@ final class TCPSocket: Transport, @unchecked Sendable {
         case .ipv4: AF_INET
         case .unix: AF_UNIX
         }
-        let fd = socket(domain, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        // Multipath TCP where asked and the kernel has it (IPPROTO_MPTCP, 262), else TCP.
+        var fd = options.multipath && address.family != .unix ? socket(domain, type, 262) : -1
+        if fd < 0 { fd = socket(domain, type, 0) }
         guard fd >= 0 else { throw PorterError(.cannotConnect, "socket(): \(String(cString: strerror(errno)))") }
         let socket = TCPSocket(fd: fd, remoteAddress: address)
-        if address.family != .unix {
-            var one: Int32 = 1
-            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        }
         try options.apply(to: fd, connectingTo: address)
 
         if Task.isCancelled { throw PorterError(.cancelled, "the connection attempt was cancelled") }

@@ -66,6 +66,9 @@ enum CommandLineParser {
         let name = body.prefix { $0 != "=" }
         let joined: Substring? = name.count < body.count ? body.dropFirst(name.count + 1) : nil
         guard let (option, enabled) = option(named: name) else {
+            if let reason = UnsupportedOptions.reason(for: String(name)) {
+                throw UsageError("option --\(name): is not supported: \(reason)")
+            }
             throw UsageError("option --\(name): is unknown" + suggestion(for: String(name)))
         }
         let spelling = "--\(name)"

@@ -81,6 +81,10 @@ struct GlobalOptions: Sendable {
     var progressMeter = true
     var parallel = false
     var parallelMax = 50
+    /// `--parallel-max-host`: the most transfers at once to one origin.
+    var parallelMaxHost: Int?
+    /// `--rate`: the least time between the starts of two transfers.
+    var rateInterval: Duration?
     /// `--fail-early`: the first failed transfer ends the command.
     var failEarly = false
     /// `--stderr FILE`: where diagnostics go instead of standard error.

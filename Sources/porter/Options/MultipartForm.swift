@@ -16,12 +16,15 @@ struct MultipartForm {
         var headers: [String] = []
     }
 
-    init(items: [TransferOptions.FormItem], boundary: String) throws(PorterError) {
+    /// `backslashEscapes`: `"` and `\\` in names are escaped with a backslash (curl's
+    /// `--form-escape`) instead of percent-encoded.
+    init(items: [TransferOptions.FormItem], boundary: String, backslashEscapes: Bool = false) throws(PorterError) {
         var body: [UInt8] = []
         for item in items {
             let part = try Self.part(item)
-            var disposition = "Content-Disposition: form-data; name=\"\(part.name.escapingQuotes())\""
-            if let fileName = part.fileName { disposition += "; filename=\"\(fileName.escapingQuotes())\"" }
+            let escape: (String) -> String = backslashEscapes ? { $0.escapingWithBackslashes() } : { $0.escapingQuotes() }
+            var disposition = "Content-Disposition: form-data; name=\"\(escape(part.name))\""
+            if let fileName = part.fileName { disposition += "; filename=\"\(escape(fileName))\"" }
             body += Array("--\(boundary)\r\n\(disposition)\r\n".utf8)
             if let type = part.type { body += Array("Content-Type: \(type)\r\n".utf8) }
             for header in part.headers { body += Array("\(header)\r\n".utf8) }
@@ -150,6 +153,20 @@ struct MultipartForm {
 
 extension String {
     /// A name for a quoted form-data parameter: `"` as `%22` and line breaks as `%0A`/`%0D`, as curl writes them.
+    /// `"` and `\\` escaped with a backslash (curl's `--form-escape`); line breaks still percent-encoded.
+    fileprivate func escapingWithBackslashes() -> String {
+        var result = ""
+        for character in self {
+            switch character {
+            case "\"", "\\": result += "\\" + String(character)
+            case "\r": result += "%0D"
+            case "\n": result += "%0A"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
     fileprivate func escapingQuotes() -> String {
         var result = ""
         for character in self {

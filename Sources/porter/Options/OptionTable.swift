@@ -3,7 +3,7 @@
 /// Every option of `porter [options] URL...`, each declared once (see ``CurlOption``).
 /// `--help` lists this table; a test checks it against curl's HTTP(S) options.
 enum OptionTable {
-    static let all: [CurlOption] = command + output + http + post + auth + connection + proxy + tls + verbose
+    static let all: [CurlOption] = command + output + http + post + auth + connection + proxy + tls + verbose + tuning
 
     // MARK: - The command itself
 

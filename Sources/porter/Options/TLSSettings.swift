@@ -28,6 +28,11 @@ struct TLSSettings: Sendable {
     var requiresCertificateStatus = false
     /// `--crlfile`: revocation lists for the chain.
     var crlFile: String?
+    /// `--no-alpn`, `--no-sessionid`, `--sigalgs`, `--pass`.
+    var offersALPN = true
+    var resumesSessions = true
+    var signatureAlgorithms: String?
+    var keyPassphrase: String?
 
     /// The help text of each shared option, for the option table and for swift-argument-parser.
     enum Help {
@@ -75,6 +80,10 @@ struct TLSSettings: Sendable {
         configuration.groups = groups
         configuration.requiresCertificateStatus = requiresCertificateStatus
         configuration.crlFile = crlFile
+        configuration.offersALPN = offersALPN
+        configuration.resumesSessions = resumesSessions
+        configuration.signatureAlgorithms = signatureAlgorithms
+        configuration.keyPassphrase = keyPassphrase
         return configuration
     }
 

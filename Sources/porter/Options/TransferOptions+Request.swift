@@ -59,7 +59,7 @@ extension TransferOptions {
 
     /// The multipart form of `-F`, built once so that the body and the boundary in Content-Type agree.
     func multipartForm() throws(PorterError) -> MultipartForm {
-        try MultipartForm(items: form, boundary: multipartBoundary)
+        try MultipartForm(items: form, boundary: multipartBoundary, backslashEscapes: formEscape)
     }
 
     /// The `-d` family's items joined with `&`.

@@ -176,6 +176,8 @@ extension TransferOptions {
         configuration.tunnelsPlainHTTP = proxyTunnel
         configuration.headers = proxyHeaderFields
         configuration.tls = proxyTLS.configuration
+        configuration.connectsWithHTTP10 = proxyHTTP10
+        configuration.preproxy = preproxy.flatMap { try? ProxyConfiguration.SOCKSProxy(parsing: $0) }
         return configuration
     }
 
@@ -239,6 +241,15 @@ extension TransferOptions {
         options.socketOptions = SocketOptions(localInterface: interface, localPorts: localPorts)
         options.socketOptions.keepAliveInterval = keepAlive ? keepAliveTime : nil
         options.socketOptions.keepAliveProbes = keepAliveProbes
+        options.socketOptions.noDelay = tcpNoDelay
+        options.socketOptions.typeOfService = typeOfService
+        options.socketOptions.priority = vlanPriority
+        options.socketOptions.fastOpen = tcpFastOpen
+        options.socketOptions.multipath = multipathTCP
+        if let happyEyeballsMilliseconds { options.socketOptions.attemptDelay = .milliseconds(happyEyeballsMilliseconds) }
+        options.requestTarget = requestTarget
+        options.proxyProtocolClient = haproxyProtocol || haproxyClientIP != nil ? (haproxyClientIP ?? "") : nil
+        options.unixSocketIsAbstract = abstractUnixSocket
         options.maximumSpeed = limitRate
         if let speedTime = speedTime ?? (speedLimit != nil ? 30 : nil), speedTime > 0 {
             options.minimumSpeed = RequestOptions.MinimumSpeed(bytesPerSecond: UInt64(speedLimit ?? 1), period: .seconds(speedTime))

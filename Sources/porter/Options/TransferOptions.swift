@@ -158,6 +158,35 @@ struct TransferOptions: Sendable {
     /// `-z`: a date, or a file whose modification time is the date; `-` first for "before".
     var timeCondition: String?
     var removeOnError = false
+    /// Options curl has that change the socket, TLS or the request in small ways.
+    var tcpNoDelay = true
+    var typeOfService: Int?
+    var vlanPriority: Int?
+    var tcpFastOpen = false
+    var multipathTCP = false
+    var happyEyeballsMilliseconds: Int?
+    var offersALPN = true
+    var resumesTLSSessions = true
+    var requestTarget: String?
+    var haproxyProtocol = false
+    var haproxyClientIP: String?
+    var abstractUnixSocket = false
+    var preproxy: String?
+    var proxyHTTP10 = false
+    /// `--suppress-connect-headers`: the proxy's answer to CONNECT is not written with `-i`.
+    var suppressConnectHeaders = false
+    var formEscape = false
+    var junkSessionCookies = false
+    /// `--xattr`: the URL and Content-Type go into the file's extended attributes.
+    var extendedAttributes = false
+    /// `--skip-existing`: a transfer whose output file exists is not made.
+    var skipExisting = false
+    /// `--disallow-username-in-url`: a URL with credentials is refused.
+    var disallowUsernameInURL = false
+    /// `--proto-default`: the scheme of a URL written without one.
+    var defaultScheme = "http"
+    /// `--expect100-timeout`: accepted; Porter sends no `Expect: 100-continue` to wait on.
+    var expect100Timeout: Double?
     /// `-Y`/`-y`: fail when slower than this many bytes per second for this many seconds.
     var speedLimit: Int?
     var speedTime: Int?

@@ -118,24 +118,36 @@ struct Fetch: Sendable {
         if global.parallel {
             var failed = 0
             var finished = 0
-            await withTaskGroup(of: (TransferRecord, Int).self) { group in
-                var pending = plans[...]
+            var pacer = Pacer(interval: global.rateInterval)
+            await withTaskGroup(of: (TransferRecord, Int, String).self) { group in
+                var pending = plans
                 var running = 0
+                // --parallel-max-host: transfers under way per origin.
+                var perHost: [String: Int] = [:]
+                func nextPlan() -> TransferPlan? {
+                    guard let limit = global.parallelMaxHost else { return pending.isEmpty ? nil : pending.removeFirst() }
+                    guard let index = pending.firstIndex(where: { perHost[Self.hostKey($0.urlText), default: 0] < limit }) else { return nil }
+                    return pending.remove(at: index)
+                }
                 while running > 0 || !pending.isEmpty {
-                    while running < global.parallelMax, !(global.failEarly && failed > 0), let plan = pending.popFirst() {
+                    while running < global.parallelMax, !(global.failEarly && failed > 0), let plan = nextPlan() {
+                        await pacer.wait()
                         let context = contexts[plan.group]
                         let prepared = prepare(plan, context)
+                        let host = Self.hostKey(plan.urlText)
                         running += 1
+                        perHost[host, default: 0] += 1
                         group.addTask {
                             switch prepared {
-                            case .ready(let transfer): return (await runWithRetries(transfer, context: context, report: report), plan.group)
-                            case .failed(let record): return (record, plan.group)
+                            case .ready(let transfer): return (await runWithRetries(transfer, context: context, report: report), plan.group, host)
+                            case .failed(let record): return (record, plan.group, host)
                             }
                         }
                     }
                     if global.failEarly && failed > 0 { pending = [] }
-                    if let (record, groupIndex) = await group.next() {
+                    if let (record, groupIndex, host) = await group.next() {
                         running -= 1
+                        perHost[host, default: 1] -= 1
                         // After --fail-early stopped the command, the transfers it cancelled say nothing more.
                         guard !(global.failEarly && failed > 0) else { continue }
                         finished += 1
@@ -149,7 +161,9 @@ struct Fetch: Sendable {
                 FileOutput.standardError.writeLine("porter: \(finished) transfers, \(finished - failed) succeeded, \(failed) failed")
             }
         } else {
+            var pacer = Pacer(interval: global.rateInterval)
             for plan in plans {
+                await pacer.wait()
                 let context = contexts[plan.group]
                 let record: TransferRecord
                 switch prepare(plan, context) {
@@ -172,6 +186,26 @@ struct Fetch: Sendable {
             }
         }
         return status
+    }
+
+    /// The origin a URL's transfers count against for `--parallel-max-host`.
+    private static func hostKey(_ text: String) -> String {
+        (try? HTTPURL(parsing: text))?.origin ?? text
+    }
+
+    /// `--rate`: transfers start no closer together than the interval.
+    struct Pacer {
+        let interval: Duration?
+        private var last: ContinuousClock.Instant?
+
+        init(interval: Duration?) { self.interval = interval }
+
+        mutating func wait() async {
+            defer { last = .now }
+            guard let interval, let last else { return }
+            let due = last + interval
+            if due > .now { try? await Task.sleep(until: due) }
+        }
     }
 
     /// Groups with the same TLS settings and User-Agent share one client and its connections.
@@ -200,7 +234,8 @@ struct Fetch: Sendable {
         }
     }
 
-    /// A transfer ready to run, or the record of why it cannot start.
+    /// A transfer ready to run, or the record of why it does not (a failure, or
+    /// `--skip-existing`'s skip, which succeeds).
     enum PreparedTransfer {
         case ready(Transfer)
         case failed(TransferRecord)
@@ -210,13 +245,28 @@ struct Fetch: Sendable {
     private func prepare(_ plan: TransferPlan, _ context: GroupContext) -> PreparedTransfer {
         let options = context.options
         do throws(PorterError) {
-            let parsed = try HTTPURL(parsing: plan.urlText, removingDotSegments: !options.pathAsIs)
+            // --proto-default: a URL without a scheme takes it.
+            let text = options.defaultScheme != "http" && !plan.urlText.contains("://") ? options.defaultScheme + "://" + plan.urlText : plan.urlText
+            let parsed = try HTTPURL(parsing: text, removingDotSegments: !options.pathAsIs)
+            if options.disallowUsernameInURL, parsed.userInfo != nil {
+                var record = TransferRecord(urlText: HTTPURL.maskingPassword(in: plan.urlText), method: options.requestMethod)
+                record.fail(code: 67, message: "the URL \(HTTPURL.maskingPassword(in: plan.urlText)) holds a user name, which --disallow-username-in-url refuses")
+                return .failed(record)
+            }
             let allowed = TransferOptions.redirectProtocols(options.protocols)
             guard allowed.contains(parsed.scheme) else {
                 throw PorterError(.unsupportedScheme, "\(parsed.scheme) is not allowed by --proto; \(plan.urlText) was not fetched")
             }
             let url = try options.requestURL(TransferOptions.uploadTarget(parsed, file: options.uploadFile))
             let outputPath = try options.outputPath(for: plan.output, url: url, globValues: plan.globValues)
+            if options.skipExisting, let outputPath, outputPath != "-", FileOutput.size(of: outputPath) != nil {
+                // curl: a note, and the transfer counts as done.
+                if !options.global.silent { FileOutput.standardError.writeLine("porter: note: skipped \(plan.urlText): \(outputPath) exists") }
+                var record = TransferRecord(url: url, method: options.requestMethod, outputPath: outputPath)
+                record.urlIndex = plan.urlNumber
+                record.transferID = plan.index
+                return .failed(record)
+            }
             return .ready(Transfer(
                 options: options, url: url, urlText: plan.urlText, outputPath: outputPath, headerDump: context.headerDump,
                 urlIndex: plan.urlNumber, transferID: plan.index, cookieJar: context.cookieJar, trace: context.trace,
@@ -238,7 +288,7 @@ struct Fetch: Sendable {
         for file in files where !file.isEmpty {
             // A cookie file that does not exist yet is an empty jar, as in curl.
             guard FileOutput.size(of: file) != nil else { continue }
-            jar.load(netscapeFormat: String(decoding: try LocalFile.read(file), as: UTF8.self))
+            jar.load(netscapeFormat: String(decoding: try LocalFile.read(file), as: UTF8.self), skippingSessionCookies: groups.contains(where: \.junkSessionCookies))
         }
         return jar
     }

@@ -1,3 +1,4 @@
+internal import CLinuxIO
 import HTTPTypes
 import PorterCore
 import Synchronization
@@ -91,7 +92,9 @@ struct Transfer {
             verbose?(event)
             wire.counts.withLock { $0.take(event) }
             switch event {
-            case .responseHead(let head), .proxyResponseHead(let head):
+            case .responseHead(let head):
+                output.writeHead(head)
+            case .proxyResponseHead(let head) where !options.suppressConnectHeaders:
                 output.writeHead(head)
             case .insecureRedirect(let from, let to):
                 report.warning("redirected from \(from) to plain \(to): credentials and cookies were not sent, and the rest travels unencrypted")
@@ -138,6 +141,9 @@ struct Transfer {
             meter?.finish()
             if !options.raw { try output.writeTrailers(response.body.rawTrailerBytes) }
             if outputPath != nil { _ = try output.destination() }
+            if options.extendedAttributes, let path = output.path, path != "-" {
+                Self.setExtendedAttributes(of: path, url: response.url, contentType: response.wireHead.fields["Content-Type"])
+            }
             if options.remoteTime, let path = output.path, path != "-",
                let modified = response.wireHead.fields["Last-Modified"].flatMap({ HTTPDate.parse($0, timeOptional: false) }) {
                 Self.setModificationTime(of: path, to: modified)
@@ -157,6 +163,17 @@ extension Transfer {
         if createDirectories { try TransferOptions.createParentDirectories(of: path) }
         let etag = (200..<400).contains(head.status) ? head.fields["ETag"] : nil
         try FileOutput.create(path: path).write(Array((etag.map { $0 + "\n" } ?? "").utf8))
+    }
+
+    /// `--xattr`: the URL (without credentials) and the content type as curl stores them;
+    /// a file system without extended attributes leaves the file as it is.
+    static func setExtendedAttributes(of path: String, url: HTTPURL, contentType: String?) {
+        var attributes = [("user.xdg.origin.url", url.description)]
+        if let contentType { attributes.append(("user.mime_type", contentType)) }
+        for (name, value) in attributes {
+            let bytes = Array(value.utf8)
+            _ = setxattr(path, name, bytes, bytes.count, 0)
+        }
     }
 
     /// `-R`: the output file's modification time becomes the server's `Last-Modified`.
