@@ -110,7 +110,7 @@ let package = Package(
             name: "ClientTests",
             dependencies: ["PorterCore", "PorterTestSupport", "CZlib", "CZstd", "CBrotliEncoder"]
         ),
-        .testTarget(name: "CLITests", dependencies: ["porter", "PorterCore", "PorterTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["porter", "PorterCore", "PorterTestSupport", "CLinuxIO"]),
         .testTarget(name: "CertificateTests", dependencies: ["PorterCore", "PorterTestSupport"]),
         .testTarget(name: "ToolsTests", dependencies: ["PorterCore", "PorterTools", "PorterTestSupport"]),
         .testTarget(name: "TestSupportTests", dependencies: ["PorterTestSupport"]),

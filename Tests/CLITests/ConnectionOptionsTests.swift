@@ -87,4 +87,54 @@ struct ConnectionOptionsTests {
         let bad = try await PorterProcess.run(["-Y", "fast", server.url("/")])
         #expect(bad.status == 2)
     }
+
+    /// `--haproxy-protocol` sends the PROXY v1 line before the request; `--haproxy-clientip` names the client.
+    @Test func haproxyProtocolLineComesFirst() async throws {
+        let server = try ScriptedServer { connection in
+            let line = try connection.readBytes(count: 6)
+            var rest: [UInt8] = []
+            while rest.last != 0x0A { rest += try connection.readBytes(count: 1) }
+            let text = String(decoding: line + rest, as: UTF8.self)
+            _ = try connection.readRequest()
+            try connection.write("HTTP/1.1 200 OK\r\nContent-Length: \(text.utf8.count)\r\nConnection: close\r\n\r\n\(text)")
+        }
+        let result = try await PorterProcess.run(["-s", "-w", " %{local_port}", "--haproxy-protocol", server.url("/")])
+        let port = try #require(result.stdoutText.split(separator: " ").last)
+        #expect(result.stdoutText.hasPrefix("PROXY TCP4 127.0.0.1 127.0.0.1 \(port) \(server.port)\r\n"), "\(result.stdoutText)")
+        let named = try await PorterProcess.run(["-s", "--haproxy-clientip", "192.0.2.7", server.url("/")])
+        #expect(named.stdoutText.hasPrefix("PROXY TCP4 192.0.2.7 127.0.0.1 "), "\(named.stdoutText)")
+    }
+
+    /// A Linux abstract socket: python listens on "\0name" (no file), porter connects to it.
+    @Test func abstractUnixSocket() async throws {
+        let name = "porter-test-\(UUID().uuidString.prefix(8))"
+        let script = """
+            import socket
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind("\\0\(name)"); s.listen(1); print("ready", flush=True)
+            c, _ = s.accept(); c.recv(65536)
+            c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Length: 8\\r\\nConnection: close\\r\\n\\r\\nabstract"); c.close()
+            """
+        let python = "/usr/bin/python3"
+        let server = try ServerProcess(name: "abstract", readiness: .printed("ready"), ports: { [0] }) { _, _ in (python, ["-c", script]) }
+        defer { server.stop() }
+        let result = try await PorterProcess.run(["-sS", "--abstract-unix-socket", name, "http://localhost/"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText == "abstract")
+    }
+
+    /// `--rate 4/s`: three transfers take at least half a second (a lower bound only); with
+    /// `-Z --parallel-max-host 1` one host gets one connection at a time.
+    @Test func rateAndParallelMaxHost() async throws {
+        let server = try ScriptedServer.respondingAlways(with: Self.ok)
+        let started = ContinuousClock.now
+        let paced = try await PorterProcess.run(["-s", "--rate", "4/s", server.url("/1"), server.url("/2"), server.url("/3")])
+        #expect(paced.stdoutText == "okokok")
+        #expect(ContinuousClock.now - started >= .milliseconds(500))
+        let limited = try await PorterProcess.run(["-s", "-Z", "--parallel-max-host", "1"] + (1...6).map { server.url("/p\($0)") })
+        #expect(limited.status == 0)
+        #expect(server.acceptedConnectionCount == 2, "one connection for the paced run, one for the parallel run")
+        let bad = try await PorterProcess.run(["--rate", "fast", server.url("/")])
+        #expect(bad.status == 2)
+    }
 }

@@ -143,4 +143,60 @@ struct FetchTLSOptionsTests {
             #expect(bad.stderr.contains("BOGUS"))
         }
     }
+
+    // MARK: - Revocation, ALPN, sessions
+
+    /// `--cert-status`: a good staple passes, a revoked one or none is curl's 91.
+    @Test func certStatusNeedsAGoodStaple() async throws {
+        let pki = try ScenarioCertificates.shared
+        func run(_ leaf: String, staple: Bool) async throws -> ProcessResult {
+            let server = try OpenSSLServer(
+                certificatePath: pki.certificate(leaf), privateKeyPath: pki.key(leaf), chainPath: pki.certificate("intermediate"),
+                options: TLSServerOptions(ocspResponsePath: staple ? pki.ocspResponse(leaf) : nil))
+            return try await PorterProcess.run([
+                "-sS", "-o", "/dev/null", "--cert-status", "--cacert", pki.certificate("root"),
+                "--resolve", "www.example.com:\(server.port):127.0.0.1", "https://www.example.com:\(server.port)/",
+            ])
+        }
+        let good = try await run("good", staple: true)
+        #expect(good.status == 0, "\(good.stderr)")
+        let revoked = try await run("revoked", staple: true)
+        #expect(revoked.status == 91, "\(revoked.stderr)")
+        #expect(revoked.stderr.contains("REVOKED"))
+        let none = try await run("good", staple: false)
+        #expect(none.status == 91)
+        #expect(none.stderr.contains("stapled no OCSP response"))
+    }
+
+    /// `--crlfile` with the chain's CRLs: the revoked leaf fails (60), the good one passes;
+    /// with the intermediate's CRL alone the root's is missing and, as in curl, that fails too.
+    @Test func crlFileRevokesTheListedCertificate() async throws {
+        let pki = try ScenarioCertificates.shared
+        let good = try Self.server("good")
+        let revoked = try Self.server("revoked")
+        let passes = try await Self.fetch(good, ["-o", "/dev/null", "--crlfile", pki.revocationLists])
+        #expect(passes.status == 0, "\(passes.stderr)")
+        let fails = try await Self.fetch(revoked, ["-o", "/dev/null", "--crlfile", pki.revocationLists])
+        #expect(fails.status == 60, "\(fails.stderr)")
+        #expect(fails.stderr.lowercased().contains("revoked"), "\(fails.stderr)")
+        let incomplete = try await Self.fetch(good, ["-o", "/dev/null", "--crlfile", pki.intermediateRevocationList])
+        #expect(incomplete.status == 60, "\(incomplete.stderr)")
+        let missing = try await Self.fetch(good, ["-o", "/dev/null", "--crlfile", "/nonexistent/crls.pem"])
+        #expect(missing.status == 77)
+    }
+
+    /// `--no-alpn` offers no protocol; `--no-sessionid` never resumes.
+    @Test func alpnAndSessionResumptionCanBeTurnedOff() async throws {
+        let certificates = try TestCertificates.shared
+        let server = try OpenSSLServer(certificatePath: certificates.leafChainPath, privateKeyPath: certificates.leafKeyPath, arguments: ["-alpn", "http/1.1"])
+        let url = "https://localhost:\(server.port)/"
+        let base = ["-v", "-o", "/dev/null", "-o", "/dev/null", "--cacert", certificates.caCertificatePath, "--no-keepalive", "-H", "Connection: close"]
+        let normal = try await PorterProcess.run(base + [url, url])
+        #expect(normal.stderr.contains("* ALPN: server accepted http/1.1"), "\(normal.stderr)")
+        #expect(normal.stderr.contains("* TLS session resumed"))
+        let off = try await PorterProcess.run(base + ["--no-alpn", "--no-sessionid", url, url])
+        #expect(off.status == 0, "\(off.stderr)")
+        #expect(off.stderr.contains("* ALPN: server did not agree on a protocol"))
+        #expect(!off.stderr.contains("* TLS session resumed"))
+    }
 }

@@ -1,3 +1,4 @@
+import CLinuxIO
 import Foundation
 import PorterTestSupport
 import Testing
@@ -114,5 +115,108 @@ struct OutputOptionTests {
         #expect(Self.read("\(directory)/log")?.contains("porter: (7)") == true)
         let toStdout = try await PorterProcess.run(["-sS", "--stderr", "-", "http://127.0.0.1:\(refusing.port)/"])
         #expect(toStdout.stdoutText.contains("porter: (7)"))
+    }
+
+    /// A server for -J, -R and the ETag options: names a file, dates it, tags it, and
+    /// answers 304 when the tag it is asked about matches.
+    static func taggingServer() throws -> ScriptedServer {
+        try ScriptedServer { connection in
+            while let request = try connection.readRequest() {
+                if request.value(forHeader: "If-None-Match") == "\"v1\"" {
+                    try connection.write("HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nContent-Length: 0\r\n\r\n")
+                    continue
+                }
+                let name = request.target.hasPrefix("/evil") ? "../../etc/evil.txt" : "report \\\"final\\\".txt"
+                try connection.write("""
+                    HTTP/1.1 200 OK\r\nContent-Disposition: attachment; filename="\(name)"\r\n\
+                    Last-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\nETag: "v1"\r\nContent-Length: 4\r\n\r\nbody
+                    """)
+            }
+        }
+    }
+
+    /// `-OJ` takes the server's name with any directory stripped, never overwrites unless
+    /// `--clobber`; `-R` dates the file as the server did.
+    @Test func remoteHeaderNameAndRemoteTime() async throws {
+        let server = try Self.taggingServer()
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try await PorterProcess.run(["-sS", "-OJ", "-R", "--output-dir", directory, server.url("/download")])
+        #expect(first.status == 0, "\(first.stderr)")
+        let path = "\(directory)/report \"final\".txt"
+        #expect(Self.read(path) == "body")
+        let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+        #expect(modified?.timeIntervalSince1970 == 784_111_777)
+        let evil = try await PorterProcess.run(["-sS", "-OJ", "--output-dir", directory, server.url("/evil")])
+        #expect(evil.status == 0, "\(evil.stderr)")
+        #expect(Self.read("\(directory)/evil.txt") == "body")
+        let again = try await PorterProcess.run(["-sS", "-OJ", "--output-dir", directory, server.url("/download")])
+        #expect(again.status == 23)
+        #expect(again.stderr.contains("refusing to overwrite"))
+        let clobber = try await PorterProcess.run(["-sS", "-OJ", "--clobber", "--output-dir", directory, server.url("/download")])
+        #expect(clobber.status == 0)
+        let numbered = try await PorterProcess.run(["-sS", "-OJ", "--no-clobber", "--output-dir", directory, server.url("/download")])
+        #expect(numbered.status == 0)
+        #expect(Self.read("\(path).1") == "body")
+    }
+
+    /// `--etag-save` then `--etag-compare` with the same file: the second transfer is a 304.
+    @Test func etagsRoundTrip() async throws {
+        let server = try Self.taggingServer()
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let etag = "\(directory)/etag"
+        let save = try await PorterProcess.run(["-sS", "-o", "/dev/null", "--etag-save", etag, server.url("/a")])
+        #expect(save.status == 0)
+        #expect(Self.read(etag) == "\"v1\"\n")
+        let compare = try await PorterProcess.run(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--etag-compare", etag, server.url("/a")])
+        #expect(compare.stdoutText == "304")
+        #expect(server.requestHeads.last?.contains("\r\nIf-None-Match: \"v1\"\r\n") == true)
+        let missing = try await PorterProcess.run(["-s", "-o", "/dev/null", "--etag-compare", "\(directory)/none", server.url("/a")])
+        #expect(missing.status == 0)
+        #expect(server.requestHeads.last?.contains("\r\nIf-None-Match: \"\"\r\n") == true)
+    }
+
+    /// `-z`: a date, `-DATE` for before, or a file's time.
+    @Test func timeConditions() async throws {
+        let server = try Self.server()
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        _ = try await PorterProcess.run(["-s", "-z", "Sun, 06 Nov 1994 08:49:37 GMT", server.url("/a")])
+        #expect(server.requestHeads.last?.contains("\r\nIf-Modified-Since: Sun, 06 Nov 1994 08:49:37 GMT\r\n") == true)
+        _ = try await PorterProcess.run(["-s", "-z", "-2024-01-02", server.url("/b")])
+        #expect(server.requestHeads.last?.contains("\r\nIf-Unmodified-Since: Tue, 02 Jan 2024 00:00:00 GMT\r\n") == true)
+        let file = "\(directory)/stamp"
+        try "x".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_000_000_000)], ofItemAtPath: file)
+        _ = try await PorterProcess.run(["-s", "-z", file, server.url("/c")])
+        #expect(server.requestHeads.last?.contains("\r\nIf-Modified-Since: Sun, 09 Sep 2001 01:46:40 GMT\r\n") == true)
+        let neither = try await PorterProcess.run(["-S", "-o", "/dev/null", "-z", "\(directory)/none", server.url("/d")])
+        #expect(neither.status == 0)
+        #expect(neither.stderr.contains("neither a date nor a file"))
+        #expect(server.requestHeads.last?.contains("If-Modified-Since") == false)
+    }
+
+    @Test func skipExistingOutNullAndExtendedAttributes() async throws {
+        let server = try Self.server()
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "old".write(toFile: "\(directory)/kept", atomically: true, encoding: .utf8)
+        let before = server.requestHeads.count
+        let skipped = try await PorterProcess.run(["-s", "--skip-existing", "-o", "\(directory)/kept", server.url("/new")])
+        #expect(skipped.status == 0)
+        #expect(Self.read("\(directory)/kept") == "old")
+        #expect(server.requestHeads.count == before)
+        let discarded = try await PorterProcess.run(["-s", "--out-null", server.url("/hidden"), server.url("/shown")])
+        #expect(discarded.stdoutText == "shown")
+        let tagged = try await PorterProcess.run(["-s", "--xattr", "-o", "\(directory)/tagged", server.url("/tagged")])
+        #expect(tagged.status == 0)
+        // The temporary directory's file system may have no user attributes (ENOTSUP); else the URL is there.
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = getxattr("\(directory)/tagged", "user.xdg.origin.url", &buffer, buffer.count)
+        #expect(length >= 0 || errno == ENOTSUP, "getxattr: \(String(cString: strerror(errno)))")
+        if length >= 0 {
+            #expect(String(decoding: buffer.prefix(length), as: UTF8.self) == server.url("/tagged"))
+        }
     }
 }

@@ -221,4 +221,29 @@ struct ProxyTests {
         #expect(absolute.hasPrefix("GET http://origin.invalid/ HTTP/1.1\r\n"))
         #expect(absolute.contains("\r\nX-To-Proxy: 1\r\n") && absolute.contains("\r\nX-To-Origin: 2\r\n"))
     }
+
+    /// `--preproxy`: Dante (SOCKS 5) in front of tinyproxy; `--proxy1.0` asks for the tunnel in
+    /// HTTP/1.0; `--suppress-connect-headers` keeps tinyproxy's answer out of `-i`.
+    @Test func preproxyProxy10AndSuppressedConnectHeaders() async throws {
+        let certificates = try TestCertificates.shared
+        let socks = try SOCKSServer()
+        let tinyproxy = try TinyproxyServer()
+        let origin = try Self.origin("https")
+        let url = "https://localhost:\(origin.port)/"
+        let chained = try await PorterProcess.run([
+            "-sS", "-i", "--preproxy", socks.url(scheme: "socks5"), "-x", tinyproxy.url(), "--cacert", certificates.caCertificatePath, url,
+        ])
+        #expect(chained.status == 0, "\(chained.stderr) \(socks.log)")
+        #expect(chained.stdoutText.contains("200 Connection established"))
+        #expect(chained.stdoutText.hasSuffix("origin"))
+        let quiet = try await PorterProcess.run([
+            "-sS", "-i", "--suppress-connect-headers", "-x", tinyproxy.url(), "--cacert", certificates.caCertificatePath, url,
+        ])
+        #expect(!quiet.stdoutText.contains("Connection established"))
+        #expect(quiet.stdoutText.hasPrefix("HTTP/1.1 200 OK"))
+
+        let recorder = try ScriptedServer.respondingAlways(with: "HTTP/1.0 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+        _ = try await PorterProcess.run(["-s", "--proxy1.0", "-x", recorder.url(), "https://origin.invalid/"])
+        #expect(recorder.requestHeads.first?.hasPrefix("CONNECT origin.invalid:443 HTTP/1.0\r\n") == true)
+    }
 }

@@ -149,4 +149,41 @@ struct RequestOptionTests {
         #expect(unknown.status == 0)
         #expect(unknown.stderr.contains("warning: --proto: unrecognized protocol 'bogus'"))
     }
+
+    @Test func requestTargetSchemeDefaultAndUserNames() async throws {
+        let server = try Self.echo()
+        let options = try await PorterProcess.run(["-s", "-X", "OPTIONS", "--request-target", "*", server.url("/ignored")])
+        #expect(options.stdoutText == "OPTIONS * HTTP/1.1\n")
+        let plain = try await PorterProcess.run(["-s", "127.0.0.1:\(server.port)/no-scheme"])
+        #expect(plain.stdoutText == "GET /no-scheme HTTP/1.1\n")
+        // --proto-default https: a URL without a scheme is an https one.
+        let refusing = try RefusingPort()
+        let secure = try await PorterProcess.run(["-s", "-w", "%{scheme} %{url_effective}", "--proto-default", "https", "127.0.0.1:\(refusing.port)/"])
+        #expect(secure.status == 7)
+        #expect(secure.stdoutText == "HTTPS https://127.0.0.1:\(refusing.port)/")
+        let refused = try await PorterProcess.run(["-sS", "--disallow-username-in-url", "http://u:p@127.0.0.1:\(server.port)/"])
+        #expect(refused.status == 67)
+        #expect(!refused.stderr.contains(":p@"))
+    }
+
+    @Test func formEscapeUsesBackslashes() async throws {
+        let server = try Self.echo()
+        let escaped = try await PorterProcess.run(["-s", "--form-escape", "-F", "a\"b=1", server.url("/")])
+        #expect(escaped.stdoutText.contains("name=\"a\\\"b\""))
+        let encoded = try await PorterProcess.run(["-s", "-F", "a\"b=1", server.url("/")])
+        #expect(encoded.stdoutText.contains("name=\"a%22b\""))
+    }
+
+    /// `-j` reads a cookie file without its session cookies.
+    @Test func junkSessionCookiesDropsThemFromTheFile() async throws {
+        let server = try ScriptedServer.respondingAlways(with: "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try "127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\ts\n127.0.0.1\tFALSE\t/\tFALSE\t4102444800\tlasting\tl\n"
+            .write(toFile: directory + "/jar", atomically: true, encoding: .utf8)
+        _ = try await PorterProcess.run(["-s", "-b", directory + "/jar", server.url("/")])
+        #expect(server.requestHeads.last?.contains("Cookie: session=s; lasting=l\r\n") == true || server.requestHeads.last?.contains("Cookie: lasting=l; session=s\r\n") == true)
+        _ = try await PorterProcess.run(["-s", "-j", "-b", directory + "/jar", server.url("/")])
+        #expect(server.requestHeads.last?.contains("Cookie: lasting=l\r\n") == true)
+    }
 }

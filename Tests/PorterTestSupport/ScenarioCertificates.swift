@@ -34,6 +34,10 @@ public struct ScenarioCertificates: Sendable {
     public func key(_ name: String) -> String { "\(directory)/\(name).key" }
     /// `DIRECTORY/NAME-chain.pem`: the leaf followed by its issuing CA.
     public func chain(_ name: String) -> String { "\(directory)/\(name)-chain.pem" }
+    /// `DIRECTORY/crls.pem`: the intermediate's CRL (which lists `revoked`) and the root's.
+    public var revocationLists: String { "\(directory)/crls.pem" }
+    /// `DIRECTORY/intermediate-crl.pem`: the intermediate's CRL alone.
+    public var intermediateRevocationList: String { "\(directory)/intermediate-crl.pem" }
     /// `DIRECTORY/NAME-ocsp.der`, the OCSP response for `good` or `revoked`.
     public func ocspResponse(_ name: String) -> String { "\(directory)/\(name)-ocsp.der" }
 
@@ -82,6 +86,10 @@ public struct ScenarioCertificates: Sendable {
 
         try pki.run(["ca", "-batch", "-config", "pki.cnf", "-revoke", "revoked.pem", "-crl_reason", "keyCompromise",
                  "-cert", "intermediate.pem", "-keyfile", "intermediate.key"])
+        // Revocation lists for --crlfile: the intermediate's (listing `revoked`) and the root's.
+        try pki.run(["ca", "-batch", "-config", "pki.cnf", "-gencrl", "-cert", "intermediate.pem", "-keyfile", "intermediate.key", "-out", "intermediate-crl.pem"])
+        try pki.run(["ca", "-batch", "-config", "pki.cnf", "-gencrl", "-cert", "root.pem", "-keyfile", "root.key", "-out", "root-crl.pem"])
+        try pki.concatenate(["intermediate-crl", "root-crl"], into: "crls.pem")
         for name in ["good", "revoked"] {
             try pki.run(["ocsp", "-index", "index.txt", "-CA", "intermediate.pem", "-rsigner", "intermediate.pem",
                      "-rkey", "intermediate.key", "-issuer", "intermediate.pem", "-cert", "\(name).pem",

@@ -101,9 +101,11 @@ extension TransferOptions {
             if rest.first == "=" {
                 rest = rest.dropFirst()
                 if rest.first == "\"" {
+                    // A quoted-string (RFC 9110 §5.6.4): `\\` escapes the next character.
                     rest = rest.dropFirst()
-                    text = String(rest.prefix { $0 != "\"" })
-                    rest = rest.dropFirst(text.count + 1)
+                    while let character = rest.popFirst(), character != "\"" {
+                        if character == "\\", let escaped = rest.popFirst() { text.append(escaped) } else { text.append(character) }
+                    }
                     rest = rest.drop { $0 != ";" }
                 } else {
                     text = String(rest.prefix { $0 != ";" }).trimmingASCIIWhitespace().description
