@@ -79,7 +79,27 @@ def rows(arguments):
         label = size.upper().replace("G", " GiB").replace("M", " MiB")
         for variant in ("plain", "tls"):
             result.append((f"6-{size}-{variant}", f"6: peak RSS, {label} download, {variant}", "MiB", "plus<=", 5.0))
+    for count in arguments.pairs.split():
+        for variant in ("plain", "tls"):
+            result.append((f"7-{count}-{variant}", f"7: {count} × -o /dev/null URL, {variant}", "µs/request", "ratio<=", 0.8))
     return result
+
+
+def linearity(mode, samples, arguments):
+    """Scenario 7's totals: how much longer the largest count takes than the smallest, per tool."""
+    counts = arguments.pairs.split()
+    if len(counts) < 2:
+        return ""
+    small, large = counts[0], counts[-1]
+    lines = []
+    for variant in ("plain", "tls"):
+        for tool in ("porter", "curl"):
+            a = median(samples.get((mode, f"7total-{small}-{variant}"), {}).get(tool, []))
+            b = median(samples.get((mode, f"7total-{large}-{variant}"), {}).get(tool, []))
+            if a and b:
+                goal = " (target ≤ 4.5)" if tool == "porter" else ""
+                lines.append(f"- {tool}, {variant}: {large} pairs take {b / a:.2f}× the time of {small}{goal}")
+    return "\n".join(lines)
 
 
 def median(values):
@@ -162,7 +182,7 @@ def table(mode, samples, arguments):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("samples")
-    for name in ("rounds", "large", "memory", "keepalive", "close", "parallel", "startup", "started",
+    for name in ("rounds", "large", "memory", "keepalive", "close", "parallel", "pairs", "startup", "started",
                  "load", "load-after", "porter", "python", "commit"):
         parser.add_argument(f"--{name}", required=True)
     parser.add_argument("--duration", type=int, required=True)
@@ -183,6 +203,13 @@ def main():
     for mode in ("cli", "library"):
         if any(key[0] == mode for key in samples):
             print(table(mode, samples, arguments))
+            growth = linearity(mode, samples, arguments)
+            if growth:
+                print()
+                print("Scenario 7, parsing and transfers together as the count grows:")
+                print()
+                print(growth)
+                print()
 
 
 if __name__ == "__main__":

@@ -98,78 +98,16 @@ public struct ScenarioCertificates: Sendable {
         return ScenarioCertificates(directory: directory)
     }
 
-    static let extensions = """
-        [ root_ext ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-
-        [ intermediate_ext ]
-        basicConstraints = critical, CA:TRUE, pathlen:0
-        keyUsage = critical, keyCertSign, cRLSign, digitalSignature
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ constrained_ext ]
-        basicConstraints = critical, CA:TRUE, pathlen:0
-        keyUsage = critical, keyCertSign, cRLSign
-        nameConstraints = critical, permitted;DNS:example.com
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ good_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:www.example.com, DNS:example.com, IP:127.0.0.1
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ rsa_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature, keyEncipherment
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:www.example.com, DNS:example.com, IP:127.0.0.1
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ wildcard_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:*.example.com
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ client_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = clientAuth
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ client_only_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = clientAuth
-        subjectAltName = DNS:www.example.com
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ outside_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:www.example.org
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ self_ext ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:self.example.com
-        subjectKeyIdentifier = hash
-
-        """
+    static let extensions = CertificateProfile.configuration([
+        .authority("root_ext", root: true),
+        .authority("intermediate_ext", pathLength: 0, signs: true),
+        .authority("constrained_ext", pathLength: 0, permittedDNS: "example.com"),
+        .leaf("good_ext", names: "DNS:www.example.com, DNS:example.com, IP:127.0.0.1"),
+        .leaf("rsa_ext", names: "DNS:www.example.com, DNS:example.com, IP:127.0.0.1", keyEncipherment: true),
+        .leaf("wildcard_ext", names: "DNS:*.example.com"),
+        .leaf("client_ext", names: nil, usage: "clientAuth"),
+        .leaf("client_only_ext", names: "DNS:www.example.com", usage: "clientAuth"),
+        .leaf("outside_ext", names: "DNS:www.example.org"),
+        .leaf("self_ext", names: "DNS:self.example.com", selfIssued: true),
+    ])
 }

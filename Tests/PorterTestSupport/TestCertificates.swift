@@ -120,27 +120,9 @@ private enum Issuer {
             wrongHostLeafKeyPath: "\(directory)/wrong-host-leaf.key")
     }
 
-    static let extensions = """
-        [ ca_extensions ]
-        basicConstraints = critical, CA:TRUE
-        keyUsage = critical, keyCertSign, cRLSign
-        subjectKeyIdentifier = hash
-
-        [ leaf_extensions ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = serverAuth
-        subjectAltName = \(TestCertificates.leafSubjectAlternativeNames)
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        [ wrong_host_extensions ]
-        basicConstraints = critical, CA:FALSE
-        keyUsage = critical, digitalSignature
-        extendedKeyUsage = serverAuth
-        subjectAltName = DNS:wrong.host.example
-        subjectKeyIdentifier = hash
-        authorityKeyIdentifier = keyid:always
-
-        """
+    static let extensions = CertificateProfile.configuration([
+        .authority("ca_extensions", root: true),
+        .leaf("leaf_extensions", names: TestCertificates.leafSubjectAlternativeNames),
+        .leaf("wrong_host_extensions", names: "DNS:wrong.host.example"),
+    ])
 }

@@ -28,7 +28,7 @@ enum CertJSON {
         case .failed: object.add("verdict", .string("failed"))
         case .unreachable: object.add("verdict", .string("unreachable"))
         }
-        object.add("exitStatus", .number(Int(Cert.Status.status(for: inspection))))
+        object.add("exitStatus", .number(Int(CertificateExitStatus.status(for: inspection))))
         object.add("explanation", .string(inspection.explanation))
         object.add("handshake", inspection.session.map { session in handshake(session, inspection.resumption) } ?? .null)
         object.add("connectionError", inspection.connectionError.map { error in

@@ -48,64 +48,6 @@ struct Cert: AsyncParsableCommand {
             """
     )
 
-    /// The exit statuses; docs/CERTIFICATES.md has the same table.
-    enum Status {
-        static let verified: Int32 = 0
-        static let pinnedKeyMismatch: Int32 = 16
-        static let revoked: Int32 = 17
-        static let clientCertificateRequired: Int32 = 18
-        static let expiringSoon: Int32 = 19
-        static let writeFailed: Int32 = 23
-        static let clientCertificateInvalid: Int32 = 58
-        static let caFileInvalid: Int32 = 77
-
-        static func status(for code: CertificateProblem.Code) -> Int32 {
-            switch code {
-            case .pinnedPublicKeyMismatch: return pinnedKeyMismatch
-            case .revoked: return revoked
-            case .clientCertificateRequired: return clientCertificateRequired
-            case .expiringSoon: return expiringSoon
-            default: return CertificateExitStatus.status(for: code)
-            }
-        }
-
-        static func status(for error: PorterError) -> Int32 {
-            switch error.code {
-            case .cannotResolveHost: return 6
-            case .cannotConnect: return 7
-            case .timedOut: return 28
-            case .clientCertificateInvalid: return clientCertificateInvalid
-            case .fileReadFailed, .certificateDecodingFailed, .tlsConfigurationInvalid: return caFileInvalid
-            default: return 35
-            }
-        }
-
-        static func status(for inspection: CertificateInspection) -> Int32 {
-            switch inspection.verdict {
-            case .ok: return verified
-            case .warning: return expiringSoon
-            case .failed(let problem): return status(for: problem.code)
-            case .unreachable(let error): return status(for: error)
-            }
-        }
-
-        /// The first inspection's status among those of the worst kind: failed, unreachable, warning.
-        static func overall(_ inspections: [CertificateInspection]) -> Int32 {
-            func rank(_ inspection: CertificateInspection) -> Int {
-                switch inspection.verdict {
-                case .failed: return 3
-                case .unreachable: return 2
-                case .warning: return 1
-                case .ok: return 0
-                }
-            }
-            guard let worst = inspections.max(by: { rank($0) < rank($1) }), rank(worst) > 0,
-                  let first = inspections.first(where: { rank($0) == rank(worst) })
-            else { return verified }
-            return status(for: first)
-        }
-    }
-
     @OptionGroup var tls: TLSOptions
 
     @Option(name: .customLong("warn-days"), help: ArgumentHelp("A certificate that expires within this many days is a warning (exit 19).", valueName: "days"))
@@ -141,11 +83,11 @@ struct Cert: AsyncParsableCommand {
                 addressOverrides: try ResolveOption.overrides(connection.resolve), checksResumption: !noResume)
         } catch let error as PorterError {
             FileOutput.standardError.writeLine("porter: \(error.reason)")
-            throw ExitCode(Status.status(for: error))
+            throw ExitCode(CertificateExitStatus.status(for: error))
         }
         let parsed = try targets.map(Self.parse)
         let inspections = await inspector.inspect(parsed, maximumConcurrent: parallelMax)
-        let status = Status.overall(inspections)
+        let status = CertificateExitStatus.overall(inspections)
         let trust = CertText.trustSource(tls)
         let text = format.json
             ? CertJSON.document(inspections, exitStatus: status, trustSource: trust)
@@ -154,9 +96,9 @@ struct Cert: AsyncParsableCommand {
             try FileOutput.standardOutput.write(Array(text.utf8))
         } catch {
             FileOutput.standardError.writeLine("porter: \(error.reason)")
-            throw ExitCode(Status.writeFailed)
+            throw ExitCode(CertificateExitStatus.writeFailed)
         }
-        if status != Status.verified { throw ExitCode(status) }
+        if status != CertificateExitStatus.verified { throw ExitCode(status) }
     }
 
     // MARK: - Targets
