@@ -12,7 +12,14 @@ enum CertificateExitStatus {
     static let weakCryptography: Int32 = 13
     static let constraintsOrUsage: Int32 = 14
     static let other: Int32 = 15
+    // `porter cert` only: what a live connection adds.
+    static let pinnedKeyMismatch: Int32 = 16
+    static let revoked: Int32 = 17
+    static let clientCertificateRequired: Int32 = 18
+    static let expiringSoon: Int32 = 19
     static let writeFailed: Int32 = 23
+    static let clientCertificateInvalid: Int32 = 58
+    static let caFileInvalid: Int32 = 77
 
     static func status(for code: CertificateProblem.Code) -> Int32 {
         switch code {
@@ -31,13 +38,6 @@ enum CertificateExitStatus {
 /// `porter cert`'s statuses beyond the verdict's: a live connection adds pins, revocation,
 /// client certificates, expiry warnings and the failures of reaching the server.
 extension CertificateExitStatus {
-    static let pinnedKeyMismatch: Int32 = 16
-    static let revoked: Int32 = 17
-    static let clientCertificateRequired: Int32 = 18
-    static let expiringSoon: Int32 = 19
-    static let clientCertificateInvalid: Int32 = 58
-    static let caFileInvalid: Int32 = 77
-
     /// The status of a problem found on a live connection (`porter cert`).
     static func connectionStatus(for code: CertificateProblem.Code) -> Int32 {
         switch code {
