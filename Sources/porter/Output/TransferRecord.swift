@@ -28,8 +28,8 @@ struct TransferRecord {
     var remoteAddress: SocketAddress?
     var localAddress: SocketAddress?
     var verifyResult: Int?
-    /// The server's chain, as it sent it (`%{certs}`).
-    var certificates: [Certificate] = []
+    /// The server's chain as it sent it, DER (`%{certs}`, parsed only when written).
+    var certificateDER: [[UInt8]] = []
     /// What the client's events told about the wire.
     var wire = Wire()
     var usedProxy = false
@@ -71,7 +71,7 @@ struct TransferRecord {
         remoteAddress = response.remoteAddress
         localAddress = response.localAddress
         verifyResult = response.tlsSession?.verifyResult
-        certificates = response.tlsSession?.peerCertificates.compactMap { try? Certificate(der: $0) } ?? []
+        certificateDER = response.tlsSession?.peerCertificates ?? []
         if (300..<400).contains(status), let location = fields["Location"], !location.isEmpty {
             redirectURL = (try? response.url.resolving(location))?.description
         }

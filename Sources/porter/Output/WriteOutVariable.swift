@@ -41,7 +41,9 @@ struct WriteOutVariable: Sendable {
     /// The variables `%{json}` lists, alphabetically as in curl (not `json`, `header_json`,
     /// `onerror`, `stderr`, `stdout`, which write no value of their own).
     static let all: [WriteOutVariable] = [
-        WriteOutVariable("certs", .string) { record in record.certificates.map(\.curlText).joined() },
+        WriteOutVariable("certs", .string) { record in
+            record.certificateDER.compactMap { try? Certificate(der: $0) }.map(\.curlText).joined()
+        },
         WriteOutVariable("conn_id", .number) { record in record.wire.connectionID.map(String.init) ?? "-1" },
         WriteOutVariable("content_type", .string) { $0.fields["Content-Type"] },
         WriteOutVariable("errormsg", .string) { $0.exitCode == 0 ? nil : $0.errorMessage },
@@ -53,7 +55,7 @@ struct WriteOutVariable: Sendable {
         WriteOutVariable("local_ip", .string) { $0.localAddress?.host ?? "" },
         WriteOutVariable("local_port", .number) { record in String(record.localAddress?.port ?? 0) },
         WriteOutVariable("method", .string) { $0.method },
-        WriteOutVariable("num_certs", .number) { String($0.certificates.count) },
+        WriteOutVariable("num_certs", .number) { String($0.certificateDER.count) },
         WriteOutVariable("num_connects", .number) { String($0.connectsOpened) },
         WriteOutVariable("num_headers", .number) { String($0.fields.count) },
         WriteOutVariable("num_redirects", .number) { String($0.redirects) },
