@@ -59,6 +59,8 @@ public struct PorterError: Error, Sendable, CustomStringConvertible {
         public static let certificateVerificationFailed = Code("certificateVerificationFailed")
         /// The local TLS configuration (CA file or directory) could not be loaded.
         public static let tlsConfigurationInvalid = Code("tlsConfigurationInvalid")
+        /// The certificate revocation lists (curl's `--crlfile`) could not be loaded.
+        public static let revocationListInvalid = Code("revocationListInvalid")
         /// The server's certificate status (its stapled OCSP response) is missing, bad or not good.
         public static let certificateStatusInvalid = Code("certificateStatusInvalid")
         /// A cipher list, TLS 1.3 cipher suite list or group list names nothing OpenSSL can use.

@@ -37,6 +37,7 @@ enum ExitStatus {
         case .tlsConfigurationInvalid: return 77
         case .pinnedPublicKeyMismatch: return 90
         case .certificateStatusInvalid: return 91
+        case .revocationListInvalid: return 82
         // curl 8's CURLE_PROXY, "proxy handshake error".
         case .proxyHandshakeFailed: return 97
         case .headerFieldTooLarge, .tooManyHeaderFields: return 100

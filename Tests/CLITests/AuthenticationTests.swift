@@ -113,4 +113,12 @@ struct AuthenticationTests {
         let optionalMissing = try await PorterProcess.run(["-sS", "--netrc-optional", server.url("/")], environment: ["HOME": directory + "/none"])
         #expect(optionalMissing.status == 0)
     }
+
+    /// A 401 after a body from standard input has been sent: it cannot be sent again (65).
+    @Test func aChallengeAfterAStreamedBodyIsReported() async throws {
+        let server = try DigestAuthServer(user: "alice", password: "pw")
+        let result = try await PorterProcess.run(["-sS", "--digest", "-u", "alice:pw", "-T", "-", server.url("/up")], stdin: Array("data".utf8))
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("cannot be sent again"))
+    }
 }

@@ -45,6 +45,14 @@ struct CommandLineParserTests {
         }
     }
 
+    @Test func certificateTakesAPasswordAfterAColon() throws {
+        #expect(OptionTable.certificateAndPassword("client.pem:s3cret") == ("client.pem", "s3cret"))
+        #expect(OptionTable.certificateAndPassword("c\\:\\drive.pem") == ("c:\\drive.pem", nil))
+        #expect(OptionTable.certificateAndPassword("plain.pem") == ("plain.pem", nil))
+        let group = try #require(try groups(["-E", "c.pem:pw", "u"]).first)
+        #expect(group.tls.clientCertificateFile == "c.pem" && group.tls.keyPassphrase == "pw")
+    }
+
     @Test func suggestsTheNearestOptionName() {
         #expect(CommandLineParser.suggestion(for: "verbos") == "; did you mean --verbose?")
         #expect(CommandLineParser.suggestion(for: "max-tme") == "; did you mean --max-time?")

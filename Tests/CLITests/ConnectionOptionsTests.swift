@@ -41,6 +41,10 @@ struct ConnectionOptionsTests {
         let ports = try await PorterProcess.run(["-s", "-o", "/dev/null", "--local-port", "41000-41999", "-w", "%{local_port}", server.url("/")])
         #expect(ports.status == 0, "\(ports.stderr)")
         #expect((41000...41999).contains(Int(ports.stdoutText) ?? 0), "\(ports.stdoutText)")
+        for form in ["if!lo", "host!127.0.0.1", "ifhost!lo!127.0.0.1"] {
+            let result = try await PorterProcess.run(["-s", "-o", "/dev/null", "--interface", form, "-w", "%{local_ip}", server.url("/")])
+            #expect(result.stdoutText == "127.0.0.1", "\(form): \(result.stderr)")
+        }
         let missing = try await PorterProcess.run(["-sS", "--interface", "nosuch0", server.url("/")])
         #expect(missing.status == 45)
         #expect(missing.stderr.contains("no network interface named nosuch0"))
@@ -60,6 +64,16 @@ struct ConnectionOptionsTests {
         #expect((Double(parts.last ?? "") ?? 0) >= 2.5, "\(result.stdoutText)")
         let bad = try await PorterProcess.run(["--limit-rate", "fast", server.url("/")])
         #expect(bad.status == 2)
+    }
+
+    /// `--max-time` holds while `--limit-rate` slows an upload down (here one that never ends).
+    @Test func maxTimeEndsARateLimitedUpload() async throws {
+        let server = try ScriptedServer { connection in
+            _ = try connection.readRequest(readingBody: false)
+            while true { _ = try connection.readBytes(count: 1024) }
+        }
+        let result = try await PorterProcess.run(["-sS", "--limit-rate", "50k", "-T", "/dev/zero", "-m", "2", server.url("/up")], timeout: .seconds(30))
+        #expect(result.status == 28, "\(result.stderr)")
     }
 
     @Test func keepaliveOptionsAreRead() throws {

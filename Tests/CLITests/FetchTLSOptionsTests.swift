@@ -182,7 +182,7 @@ struct FetchTLSOptionsTests {
         let incomplete = try await Self.fetch(good, ["-o", "/dev/null", "--crlfile", pki.intermediateRevocationList])
         #expect(incomplete.status == 60, "\(incomplete.stderr)")
         let missing = try await Self.fetch(good, ["-o", "/dev/null", "--crlfile", "/nonexistent/crls.pem"])
-        #expect(missing.status == 77)
+        #expect(missing.status == 82)
     }
 
     /// `--no-alpn` offers no protocol; `--no-sessionid` never resumes.

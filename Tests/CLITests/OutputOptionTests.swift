@@ -219,4 +219,32 @@ struct OutputOptionTests {
             #expect(String(decoding: buffer.prefix(length), as: UTF8.self) == server.url("/tagged"))
         }
     }
+
+    /// curl's "only if newer" idiom, `-z FILE -o FILE`: a 304, or a 200 whose Last-Modified
+    /// is not newer, leaves the file as it was; no empty file is made for a new name.
+    @Test func aTimeConditionNeverEmptiesTheFile() async throws {
+        let server = try ScriptedServer { connection in
+            while let request = try connection.readRequest() {
+                if request.target == "/304" {
+                    try connection.write("HTTP/1.1 304 Not Modified\r\nContent-Length: 0\r\n\r\n")
+                } else {
+                    // Ignores If-Modified-Since and answers with an old document.
+                    try connection.write("HTTP/1.1 200 OK\r\nLast-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 3\r\n\r\nold")
+                }
+            }
+        }
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = "\(directory)/page"
+        try "mine".write(toFile: file, atomically: true, encoding: .utf8)
+        let notModified = try await PorterProcess.run(["-sS", "-z", file, "-o", file, server.url("/304")])
+        #expect(notModified.status == 0)
+        #expect(Self.read(file) == "mine")
+        let older = try await PorterProcess.run(["-sS", "-z", file, "-o", file, server.url("/old")])
+        #expect(older.status == 0)
+        #expect(Self.read(file) == "mine")
+        let fresh = try await PorterProcess.run(["-sS", "-z", file, "-o", "\(directory)/new", server.url("/304")])
+        #expect(fresh.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: "\(directory)/new"))
+    }
 }

@@ -156,6 +156,11 @@ struct ProxyTests {
         let ipv6 = try await PorterProcess.run(["-sS", "-x", proxy.url(scheme: "socks4"), "http://[::1]:1/"])
         #expect(ipv6.status == 97 || ipv6.status == 6, "\(ipv6.stderr)")
         #expect(ipv6.stderr.contains("IPv4"))
+        let literal = try await PorterProcess.run(["-sS", "-x", proxy.url(scheme: "socks4"), "http://[::1]:1/"])
+        #expect(literal.status == 97, "\(literal.stderr)")
+        // A bare socks:// is SOCKS 4, as in curl.
+        let bare = try await PorterProcess.run(["-sS", "-o", "/dev/null", "-x", proxy.url(scheme: "socks"), "http://127.0.0.1:\(try RefusingPort().port)/"])
+        #expect(bare.status == 97, "\(bare.stderr)")
         let scheme = try await PorterProcess.run(["-sS", "-x", "socks6://127.0.0.1:1", "http://localhost:1/"])
         #expect(scheme.status == 2)
         #expect(scheme.stderr.contains("unsupported proxy scheme \"socks6\""))
@@ -186,6 +191,12 @@ struct ProxyTests {
 
         let untrusted = try await PorterProcess.run(["-sS", "-x", proxy, "--proxy-cacert", certificates.otherCACertificatePath, plain.url("/")])
         #expect(untrusted.status == 60, "\(untrusted.stderr)")
+        // An origin certificate that does not verify, inside the proxy's TLS: 60 as well.
+        let untrustedOrigin = try await PorterProcess.run([
+            "-sS", "-x", proxy, "--proxy-cacert", certificates.caCertificatePath, "--cacert", certificates.otherCACertificatePath,
+            "https://localhost:\(secure.port)/",
+        ])
+        #expect(untrustedOrigin.status == 60, "\(untrustedOrigin.stderr)")
         let insecure = try await PorterProcess.run(["-sS", "-x", proxy, "--proxy-insecure", plain.url("/")])
         #expect(insecure.status == 0, "\(insecure.stderr)")
         let verbose = try await PorterProcess.run(["-v", "-o", "/dev/null", "-x", proxy, "--proxy-cacert", certificates.caCertificatePath, plain.url("/")])
@@ -213,8 +224,16 @@ struct ProxyTests {
         #expect(tunnel.status == 56)
         let connect = try #require(proxy.requestHeads.first)
         #expect(connect.hasPrefix("CONNECT origin.invalid:443 HTTP/1.1\r\n"))
+        #expect(connect.contains("\r\nProxy-Connection: Keep-Alive\r\n"))
         #expect(connect.contains("\r\nX-To-Proxy: 1\r\n"))
         #expect(!connect.contains("X-To-Origin") && !connect.contains("User-Agent"))
+
+        _ = try await PorterProcess.run(["-sS", "-x", proxy.url(), "--proxy-header", "X-To-Proxy: 1", "-H", "X-To-Origin: 2", "http://origin.invalid/"])
+        // -A is the CONNECT's User-Agent too (curl 8); a Host proxy header replaces the default one.
+        _ = try await PorterProcess.run(["-s", "-x", proxy.url(), "-A", "agent/1", "--proxy-header", "Host: other:1", "https://origin.invalid/"])
+        let named = try #require(proxy.requestHeads.last)
+        #expect(named.contains("\r\nUser-Agent: agent/1\r\n"))
+        #expect(named.components(separatedBy: "\r\nHost: ").count == 2 && named.contains("\r\nHost: other:1\r\n"))
 
         _ = try await PorterProcess.run(["-sS", "-x", proxy.url(), "--proxy-header", "X-To-Proxy: 1", "-H", "X-To-Origin: 2", "http://origin.invalid/"])
         let absolute = try #require(proxy.requestHeads.last)
@@ -243,7 +262,7 @@ struct ProxyTests {
         #expect(quiet.stdoutText.hasPrefix("HTTP/1.1 200 OK"))
 
         let recorder = try ScriptedServer.respondingAlways(with: "HTTP/1.0 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
-        _ = try await PorterProcess.run(["-s", "--proxy1.0", "-x", recorder.url(), "https://origin.invalid/"])
+        _ = try await PorterProcess.run(["-s", "--proxy1.0", "127.0.0.1:\(recorder.port)", "https://origin.invalid/"])
         #expect(recorder.requestHeads.first?.hasPrefix("CONNECT origin.invalid:443 HTTP/1.0\r\n") == true)
     }
 }

@@ -23,6 +23,12 @@ struct TraceTests {
         #expect(lines.contains("0000: hello"))
     }
 
+    @Test func traceShowsTheRequestBody() async throws {
+        let server = try ScriptedServer.respondingAlways(with: Self.response)
+        let result = try await PorterProcess.run(["-s", "-o", "/dev/null", "--trace-ascii", "-", "-d", "name=value", server.url("/")])
+        #expect(result.stdoutText.contains("=> Send data, 10 bytes (0xa)\n0000: name=value\n"), "\(result.stdoutText)")
+    }
+
     @Test func traceDumpsHexAndTextSixteenBytesALine() async throws {
         let server = try ScriptedServer.respondingAlways(with: Self.response)
         let directory = NSTemporaryDirectory() + "porter-trace-\(UUID().uuidString)"

@@ -136,7 +136,11 @@ enum Connector {
         if let authorization = proxy.authorization, !named.contains("proxy-authorization") {
             fields.append(name: "Proxy-Authorization", value: authorization)
         }
-        if !named.contains("user-agent") { fields.append(name: "User-Agent", value: "porter/\(porterVersion)") }
+        if !named.contains("user-agent"), proxy.userAgent != "" {
+            fields.append(name: "User-Agent", value: proxy.userAgent ?? "porter/\(porterVersion)")
+        }
+        // As curl asks HTTP/1.0 proxies to keep the tunnel's connection.
+        if !named.contains("proxy-connection") { fields.append(name: "Proxy-Connection", value: "Keep-Alive") }
         // curl's --proxy-header: "Name:" removes a field, other values are added.
         for field in proxy.headers where !field.value.isEmpty { fields.append(name: field.name, value: field.value) }
         try await ProxyTunnel.open(
@@ -164,6 +168,8 @@ enum Connector {
         let version: SOCKSTunnel.Version
         let destination: SOCKSTunnel.Destination
         switch proxy.kind {
+        case .socks4 where url.isIPv6Literal:
+            throw PorterError(.proxyHandshakeFailed, "the SOCKS 4 proxy \(proxy.url.authority) cannot reach \(url.bracketedHost): SOCKS 4 carries IPv4 addresses only (use socks4a:// or socks5h://)")
         case .socks4, .socks5:
             var local = routing
             local.proxy = nil
@@ -173,7 +179,8 @@ enum Connector {
             destination = .address(addresses[0])
             version = proxy.kind == .socks4 ? .v4 : .v5
         case .socks4a:
-            destination = SocketAddress.octets(ofNumericHost: url.host).map { _ in .address(SocketAddress(numericHost: url.host, port: url.port)!) } ?? .name(url.host)
+            // As curl: the proxy resolves every host, IP literals included.
+            destination = .name(url.host)
             version = .v4a
         default:
             destination = SocketAddress(numericHost: url.host, port: url.port).map { .address($0) } ?? .name(url.host)

@@ -140,8 +140,11 @@ public final class HTTPClient: Sendable {
             options.cookieJar?.store(setCookie: head.fields.values(named: "Set-Cookie"), from: current.url)
             recorder.recordHop(url: current.url, status: head.status, exchange: exchange)
 
+            if head.status == 401, answeredChallengeFor != current.url, options.authentication != nil, current.body?.isReplayable == false {
+                exchange.connection.close()
+                throw PorterError(.rewindFailed, "\(current.url.host) asked for credentials (401) after the body read from a stream was sent; it cannot be sent again (send it from a file, or use --basic)")
+            }
             if head.status == 401, answeredChallengeFor != current.url, let authentication = options.authentication,
-               current.body?.isReplayable != false,
                current.url.origin == url.origin || options.sendsCredentialsOnRedirect,
                let authorization = authentication.authorization(
                    answering: AuthenticationChallenge.parse(head.fields.values(named: "WWW-Authenticate")),

@@ -33,6 +33,8 @@ public struct ProxyConfiguration: Sendable, Hashable {
     /// Fields sent to an HTTP proxy only: on `CONNECT`, and on requests in absolute form
     /// (curl's `--proxy-header`).
     public var headers: [HeaderField] = []
+    /// The `User-Agent` of `CONNECT` (curl sends `-A`'s there too); nil: Porter's, "": none.
+    public var userAgent: String?
     /// Whether `CONNECT` is sent as HTTP/1.0 (curl's `--proxy1.0`).
     public var connectsWithHTTP10 = false
     /// A SOCKS proxy reached first, through which the connection to this proxy goes
@@ -85,7 +87,8 @@ public struct ProxyConfiguration: Sendable, Hashable {
         var rest = Substring(text)
         if let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") {
             let scheme = text[..<colon].lowercased()
-            guard let named = Kind(rawValue: scheme) else {
+            // curl reads a bare socks:// as SOCKS 4.
+            guard let named = Kind(rawValue: scheme == "socks" ? "socks4" : scheme) else {
                 throw PorterError(.unsupportedScheme, "proxy \"\(HTTPURL.maskingPassword(in: text))\": unsupported proxy scheme \"\(scheme)\" (http, https, socks4, socks4a, socks5, socks5h)")
             }
             kind = named

@@ -161,11 +161,12 @@ final class HTTP1Exchange {
         var sent = 0
         let pieceSize = sendLimiter?.pieceSize ?? buffer.count
         while true {
+            if let totalDeadline, totalDeadline.hasPassed { throw totalDeadline.timeoutError("sending \(path)") }
             let count = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(pieceSize, buffer.count)]))
             if count == 0 { break }
             try await connection.write(UnsafeRawBufferPointer(rebasing: buffer[..<count]), deadline: totalDeadline)
             sent += count
-            try await sendLimiter?.pause(after: count)
+            try await sendLimiter?.pause(after: count, deadline: totalDeadline)
         }
         guard sent == expectedLength else {
             throw PorterError(.fileReadFailed, "\(path) changed while it was sent: \(sent) bytes instead of \(expectedLength)")
@@ -182,6 +183,7 @@ final class HTTP1Exchange {
         var sent = 0
         var framed: [UInt8] = []
         while true {
+            if let totalDeadline, totalDeadline.hasPassed { throw totalDeadline.timeoutError("sending \(path)") }
             let count = try await file.readWaiting(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<pieceSize]), deadline: totalDeadline)
             framed.removeAll(keepingCapacity: true)
             if count == 0 {
@@ -192,7 +194,7 @@ final class HTTP1Exchange {
             RequestEncoder.encodeChunk(Array(UnsafeRawBufferPointer(rebasing: buffer[..<count])), into: &framed)
             try await connection.write(framed, deadline: totalDeadline)
             sent += count
-            try await sendLimiter?.pause(after: count)
+            try await sendLimiter?.pause(after: count, deadline: totalDeadline)
         }
     }
 
@@ -335,7 +337,7 @@ final class HTTP1Exchange {
         let count = try await connection.fill(deadline: readDeadline, awaitingReply: awaitingReply, upTo: receiveLimiter?.pieceSize)
         try checkSpeed(received: count)
         if count > 0 {
-            try await receiveLimiter?.pause(after: count)
+            try await receiveLimiter?.pause(after: count, deadline: totalDeadline)
             if firstByteAt == nil { firstByteAt = Deadline.now() }
             receivedAnyByte = true
             return

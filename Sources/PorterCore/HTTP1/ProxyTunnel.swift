@@ -20,7 +20,8 @@ enum ProxyTunnel {
         deadline: Deadline?, events: ((HTTP1Exchange.Event) -> Void)?
     ) async throws(PorterError) {
         var head = HeaderFields()
-        head.append(name: "Host", value: authority)
+        // A Host among `fields` (curl's --proxy-header) replaces the default one.
+        if !fields.contains(where: { $0.name.lowercased() == "host" }) { head.append(name: "Host", value: authority) }
         for field in fields { head.append(name: field.name, value: field.value) }
         // A small buffer and limit: the answer is a head only. The connection does not own the
         // transport beyond this exchange: the layers for the origin go on the transport itself.

@@ -91,7 +91,7 @@ final class TLSContext: @unchecked Sendable {
             // As curl: CRLs for the whole chain (X509_V_FLAG_CRL_CHECK_ALL), not only the leaf.
             guard let store = SSL_CTX_get_cert_store(context), let lookup = X509_STORE_add_lookup(store, X509_LOOKUP_file()),
                   X509_load_crl_file(lookup, crlFile, X509_FILETYPE_PEM) > 0 else {
-                throw OpenSSLErrorStack.drain().error(.tlsConfigurationInvalid, "cannot load certificate revocation lists from \(crlFile)")
+                throw OpenSSLErrorStack.drain().error(.revocationListInvalid, "cannot load certificate revocation lists from \(crlFile)")
             }
             X509_STORE_set_flags(store, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
         }

@@ -118,6 +118,12 @@ final class TLSStream: Transport, @unchecked Sendable {
                 throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: \(error.reason)")
             case .closedCleanly, .closedWithoutNotify:
                 failedHandshake?(stream.readSessionInfo(), 0, "the server closed the connection")
+                // Inside another TLS stream (an HTTPS proxy) the outer stream's calls may have
+                // taken OpenSSL's error queue: the verification result still says what failed.
+                let verifyResult = SSL_get_verify_result(ssl)
+                if verifyResult != X509_V_OK && context.configuration.verifiesPeer && stream.verifyFailure != nil {
+                    throw VerificationFailure.error(for: ssl, record: stream.verifyFailure, verifyResult: verifyResult, host: host)
+                }
                 throw PorterError(.tlsHandshakeFailed, "TLS handshake with \(host) port \(port) failed: the server closed the connection")
             case .failed(let stack, let systemError):
                 let reason = stack.firstReason

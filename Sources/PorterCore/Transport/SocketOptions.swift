@@ -71,7 +71,10 @@ public struct SocketOptions: Sendable, Hashable {
         let ports = localPorts ?? 0...0
         var lastError: Int32 = 0
         for port in ports {
-            guard let address = SocketAddress(numericHost: host ?? (destination.family == .ipv6 ? "::" : "0.0.0.0"), port: port) else { break }
+            let local = host ?? (destination.family == .ipv6 ? "::" : "0.0.0.0")
+            guard let address = SocketAddress(numericHost: local, port: port) else {
+                throw PorterError(.localBindFailed, "could not bind to \(local): not an IP address of this machine")
+            }
             let status = address.withSockAddr { Glibc.bind(fd, $0, $1) }
             if status == 0 { return }
             lastError = errno
@@ -80,7 +83,8 @@ public struct SocketOptions: Sendable, Hashable {
         }
         let what = [localInterface.map { "interface \($0)" }, localPorts.map { "local port \($0.lowerBound)-\($0.upperBound)" }]
             .compactMap { $0 }.joined(separator: ", ")
-        throw PorterError(.localBindFailed, "could not bind to \(what): \(String(cString: strerror(lastError)))")
+        let reason = lastError == 0 ? "no address to bind to" : String(cString: strerror(lastError))
+        throw PorterError(.localBindFailed, "could not bind to \(what): \(reason)")
     }
 
     /// The address to bind to for `name`: the name itself when it is an IP literal, else

@@ -67,7 +67,7 @@ enum HelpText {
         return """
         porter \(porterVersion) (\(platform)) \(libraries)
         Protocols: http https
-        Features: brotli IDN IPv6 Largefile libz PSL SSL UnixSockets zstd
+        Features: brotli HTTPS-proxy IDN IPv6 Largefile libz PSL SSL UnixSockets zstd
         """
     }
 

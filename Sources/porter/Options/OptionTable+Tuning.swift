@@ -55,7 +55,8 @@ extension OptionTable {
             }
             state.transfer.preproxy = use.value
         },
-        .flag("proxy1.0", nil, [.proxy], negatable: false, "Ask the HTTP proxy for tunnels with HTTP/1.0 CONNECT.") { state, _ in
+        .value("proxy1.0", nil, "host[:port]", [.proxy], "Use this HTTP proxy, asking it for tunnels with HTTP/1.0 CONNECT.") { state, use in
+            state.transfer.proxy = use.value
             state.transfer.proxyHTTP10 = true
         },
         .flag("proxy-basic", nil, [.proxy, .auth], negatable: false, "Send proxy credentials with Basic (the default).") { _, _ in },

@@ -301,8 +301,8 @@ enum OptionTable {
                 throw UsageError(error.reason)
             }
         },
-        .value("interface", nil, "name", [.connection], "Connect from this interface (a name such as eth0, or a local IP address).") { state, use in
-            state.transfer.interface = use.value
+        .value("interface", nil, "name", [.connection], "Connect from this interface: a name (eth0, or if!eth0), a local address (192.0.2.1, or host!192.0.2.1), or ifhost!eth0!192.0.2.1.") { state, use in
+            state.transfer.interface = try Self.interfaceName(use)
         },
         .value("local-port", nil, "num[-num]", [.connection], "Connect from this local port, or the first free one of the range.") { state, use in
             let bounds = use.value.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).map { Int($0.trimmingASCIIWhitespace()) }
@@ -375,8 +375,10 @@ enum OptionTable {
         .value("cacert", nil, "file", [.tls], TLSSettings.Help.caFile) { state, use in state.transfer.tls.caFile = use.value },
         .value("capath", nil, "dir", [.tls], TLSSettings.Help.caDirectory) { state, use in state.transfer.tls.caDirectory = use.value },
         .flag("insecure", "k", [.important, .tls], TLSSettings.Help.insecure) { state, use in state.transfer.tls.insecure = use.enabled },
-        .value("cert", "E", "file", [.tls], TLSSettings.Help.clientCertificate) { state, use in
-            state.transfer.tls.clientCertificateFile = use.value
+        .value("cert", "E", "file[:password]", [.tls], TLSSettings.Help.clientCertificate) { state, use in
+            let (file, password) = Self.certificateAndPassword(use.value)
+            state.transfer.tls.clientCertificateFile = file
+            if let password { state.transfer.tls.keyPassphrase = password }
         },
         .value("key", nil, "file", [.tls], TLSSettings.Help.clientKey) { state, use in state.transfer.tls.clientKeyFile = use.value },
         .value("pinnedpubkey", nil, "pins", [.tls], TLSSettings.Help.pinnedPublicKey) { state, use in
@@ -450,6 +452,36 @@ enum OptionTable {
             state.transfer.showTiming = use.enabled
         },
     ]
+
+    /// curl's `--cert FILE:PASSWORD`: the first colon not escaped by a backslash ends the
+    /// file name (`\\:` is a colon in it).
+    static func certificateAndPassword(_ value: String) -> (file: String, password: String?) {
+        var file = ""
+        var rest = Substring(value)
+        while let character = rest.popFirst() {
+            if character == "\\", rest.first == ":" {
+                file.append(":")
+                rest = rest.dropFirst()
+            } else if character == ":" {
+                return (file, String(rest))
+            } else {
+                file.append(character)
+            }
+        }
+        return (file, nil)
+    }
+
+    /// curl's `--interface` forms: `if!NAME`, `host!ADDRESS`, `ifhost!NAME!ADDRESS` (the
+    /// address is used), or a bare name or address.
+    private static func interfaceName(_ use: OptionUse) throws(UsageError) -> String {
+        let parts = use.value.split(separator: "!", omittingEmptySubsequences: false).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("if", 2), ("host", 2): return parts[1]
+        case ("ifhost", 3): return parts[2]
+        case (_, 1): return use.value
+        default: throw UsageError("option \(use.spelling): expected NAME, ADDRESS, if!NAME, host!ADDRESS or ifhost!NAME!ADDRESS, not \"\(use.value)\"")
+        }
+    }
 
     /// `-H @file`: the file's lines, each a header; otherwise the value itself.
     private static func headerLines(_ use: OptionUse) throws(UsageError) -> [String] {

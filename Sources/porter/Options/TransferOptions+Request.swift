@@ -46,7 +46,13 @@ extension TransferOptions {
     /// family joined with `&` in command-line order, as curl does.
     func requestBody() throws(PorterError) -> RequestBody? {
         // `-T -` and `-T .`: standard input, of unknown length, sent chunked.
-        if let uploadFile { return uploadFile == "-" || uploadFile == "." ? .stream(path: "/dev/stdin") : .file(path: uploadFile) }
+        if let uploadFile {
+            if uploadFile == "-" || uploadFile == "." { return .stream(path: "/dev/stdin") }
+            // A pipe, FIFO or device has no length to announce: it goes chunked, as standard input does.
+            var info = stat()
+            if stat(uploadFile, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG { return .stream(path: uploadFile) }
+            return .file(path: uploadFile)
+        }
         if !form.isEmpty { return .bytes(try multipartForm().body) }
         if !json.isEmpty {
             return .bytes(Array(try json.map { item throws(PorterError) in
@@ -206,6 +212,12 @@ extension TransferOptions {
     /// given, or for the modification time of the file it names; nil, with a warning, when
     /// it is neither (curl then transfers without a condition).
     func timeConditionField() -> HTTPField? {
+        guard let (seconds, before) = timeConditionValue(warning: true) else { return nil }
+        return HTTPField(name: before ? .ifUnmodifiedSince : .ifModifiedSince, value: HTTPDate.format(seconds))
+    }
+
+    /// `-z`'s instant and whether it asks for a document older than it.
+    func timeConditionValue(warning: Bool = false) -> (seconds: Int64, before: Bool)? {
         guard var text = timeCondition else { return nil }
         let before = text.hasPrefix("-")
         if before || text.hasPrefix("+") || text.hasPrefix("=") { text.removeFirst() }
@@ -215,10 +227,18 @@ extension TransferOptions {
             if stat(text, &info) == 0 { seconds = Int64(info.st_mtim.tv_sec) }
         }
         guard let seconds else {
-            report.warning("-z \(text): neither a date nor a file; the transfer has no time condition")
+            if warning { report.warning("-z \(text): neither a date nor a file; the transfer has no time condition") }
             return nil
         }
-        return HTTPField(name: before ? .ifUnmodifiedSince : .ifModifiedSince, value: HTTPDate.format(seconds))
+        return (seconds, before)
+    }
+
+    /// Whether a response fails `-z`'s condition though the server answered in full (curl
+    /// checks `Last-Modified` itself): its body is then not written.
+    func failsTimeCondition(_ head: ResponseHead) -> Bool {
+        guard (200..<300).contains(head.status), let (seconds, before) = timeConditionValue(),
+              let modified = head.fields["Last-Modified"].flatMap({ HTTPDate.parse($0, timeOptional: false) }) else { return false }
+        return before ? modified > seconds : modified <= seconds
     }
 
     /// The Referer from `-e`, without its `;auto` suffix.

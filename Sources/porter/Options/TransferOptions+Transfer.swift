@@ -179,6 +179,7 @@ extension TransferOptions {
         configuration.headers = proxyHeaderFields
         configuration.tls = proxyTLS.configuration
         configuration.connectsWithHTTP10 = proxyHTTP10
+        configuration.userAgent = userAgent
         configuration.preproxy = preproxy.flatMap { try? ProxyConfiguration.SOCKSProxy(parsing: $0) }
         return configuration
     }

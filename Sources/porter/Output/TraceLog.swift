@@ -69,14 +69,20 @@ final class TraceLog: Sendable {
         hexadecimal = !ascii
     }
 
-    /// The event handler for one transfer.
-    func handler(prefix: TracePrefix) -> @Sendable (ClientEvent) -> Void {
+    /// The event handler for one transfer; `sentBody` is its request body when it is in
+    /// memory, dumped when it is sent (a file's is only counted).
+    func handler(prefix: TracePrefix, sentBody: [UInt8]?) -> @Sendable (ClientEvent) -> Void {
         { [self] event in
             let lead = prefix.text(for: event)
             switch event {
             case .requestHeadSent(let bytes): dump(lead + "=> Send header", bytes)
             case .responseHead(let head), .proxyResponseHead(let head): dump(lead + "<= Recv header", head.rawBytes)
-            case .requestBodySent(let count): write(lead + "=> Send data, \(count) bytes (0x\(String(count, radix: 16)))\n")
+            case .requestBodySent(let count):
+                if let sentBody, sentBody.count == count {
+                    dump(lead + "=> Send data", sentBody)
+                } else {
+                    write(lead + "=> Send data, \(count) bytes (0x\(String(count, radix: 16)))\n")
+                }
             default:
                 let lines = VerboseLog.lines(for: event).map { lead + "== Info: " + ($0.hasPrefix("* ") ? String($0.dropFirst(2)) : $0) + "\n" }
                 write(lines.joined())

@@ -143,7 +143,7 @@ struct WriteOutVariable: Sendable {
             let password = url.userInfo.flatMap { info in info.contains(":") ? String(info.drop { $0 != ":" }.dropFirst()) : nil }
             switch self {
             case .fragment: return fragment
-            case .host: return url.host.split(separator: "%").first.map(String.init) ?? url.host
+            case .host: return url.bracketedHost
             case .options: return nil
             case .password: return password
             case .path: return String(url.path)

@@ -85,7 +85,11 @@ struct Transfer {
         wire.output = output
         let prefix = TracePrefix(time: options.global.traceTime, ids: options.global.traceIDs, transferID: transferID)
         let verbose: (@Sendable (ClientEvent) -> Void)? =
-            trace.map { $0.handler(prefix: prefix) } ?? (options.global.verbose ? VerboseLog.handler(prefix: prefix) : nil)
+            trace.map { trace in
+                var bytes: [UInt8]?
+                if case .bytes(let content) = body { bytes = content }
+                return trace.handler(prefix: prefix, sentBody: bytes)
+            } ?? (options.global.verbose ? VerboseLog.handler(prefix: prefix) : nil)
         let report = options.report
         record.usedProxy = requestOptions.proxy != nil && requestOptions.noProxy?.matches(url) != true && requestOptions.unixSocketPath == nil
         requestOptions.eventHandler = { event in
@@ -118,6 +122,13 @@ struct Transfer {
             }
             if let resumeOffset, resumeOffset > 0 {
                 if try Self.resumeIsComplete(response, offset: resumeOffset) { return 0 }
+            }
+            // -z and --etag-compare: a 304, or a document the time condition does not want, leaves
+            // the output file as it was (curl writes nothing, not even an empty file).
+            // A saved ETag stays as it is: it is still the current one.
+            if status == 304 || options.failsTimeCondition(response.wireHead) {
+                try await response.body.forEachChunk { _ in }
+                return 0
             }
             if let etagSave = options.etagSave {
                 try Self.saveETag(response.wireHead, to: etagSave, createDirectories: options.createDirectories)
