@@ -120,13 +120,14 @@ struct Fetch: Sendable {
             var finished = 0
             var pacer = Pacer(interval: global.rateInterval)
             await withTaskGroup(of: (TransferRecord, Int, String).self) { group in
-                var pending = plans
+                var pending = plans[...]
                 var running = 0
-                // --parallel-max-host: transfers under way per origin.
+                // --parallel-max-host: transfers under way per origin; each plan's origin parsed once.
                 var perHost: [String: Int] = [:]
+                let hosts = global.parallelMaxHost == nil ? [] : plans.map { Self.hostKey($0.urlText) }
                 func nextPlan() -> TransferPlan? {
-                    guard let limit = global.parallelMaxHost else { return pending.isEmpty ? nil : pending.removeFirst() }
-                    guard let index = pending.firstIndex(where: { perHost[Self.hostKey($0.urlText), default: 0] < limit }) else { return nil }
+                    guard let limit = global.parallelMaxHost else { return pending.popFirst() }
+                    guard let index = pending.firstIndex(where: { perHost[hosts[$0.index], default: 0] < limit }) else { return nil }
                     return pending.remove(at: index)
                 }
                 while running > 0 || !pending.isEmpty {
@@ -134,7 +135,7 @@ struct Fetch: Sendable {
                         await pacer.wait()
                         let context = contexts[plan.group]
                         let prepared = prepare(plan, context)
-                        let host = Self.hostKey(plan.urlText)
+                        let host = hosts.isEmpty ? "" : hosts[plan.index]
                         running += 1
                         perHost[host, default: 0] += 1
                         group.addTask {
